@@ -1,0 +1,167 @@
+"""The one source of truth for every table pantau reads or writes.
+
+Raw AIS columns keep the field names used by gpsd and pyais (``speed``, ``course``,
+``lon`` ...) so that other tools can read our Parquet files without a mapping; their units
+are fixed here. Columns we derive carry their unit in the name (``sog_kn``, ``distance_m``).
+Every timestamp is UTC and timezone-aware (``timestamp[us, tz=UTC]``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyarrow as pa
+
+UTC_TS = pa.timestamp("us", tz="UTC")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: pa.DataType
+    doc: str
+
+
+def _schema(columns: tuple[Column, ...]) -> pa.Schema:
+    return pa.schema(
+        [pa.field(c.name, c.type, metadata={"doc": c.doc}) for c in columns]
+    )
+
+
+_PROVENANCE = (
+    Column("received_at", UTC_TS, "receive time (tag block c:, line prefix or suffix, $PGHP)"),
+    Column("source", pa.string(), "receiver or station id from the tag block s: field"),
+)
+
+POSITION_COLUMNS = (
+    Column("msg_type", pa.uint8(), "AIS message type (1, 2, 3, 18, 19, 27)"),
+    Column("repeat", pa.uint8(), "repeat indicator"),
+    Column("mmsi", pa.int64(), "Maritime Mobile Service Identity"),
+    Column("status", pa.uint8(), "navigation status 0-15 (class A and type 27)"),
+    Column("turn", pa.float64(),
+           "rate of turn, degrees per minute; +/-720 = turning faster than 5 deg/30 s "
+           "without a turn indicator; null = not available"),
+    Column("speed", pa.float64(), "speed over ground, knots; null = not available"),
+    Column("accuracy", pa.bool_(), "position accuracy flag (true: better than 10 m)"),
+    Column("lon", pa.float64(), "longitude, degrees east; null = not available (181)"),
+    Column("lat", pa.float64(), "latitude, degrees north; null = not available (91)"),
+    Column("course", pa.float64(), "course over ground, degrees; null = not available (360)"),
+    Column("heading", pa.uint16(), "true heading, degrees; null = not available (511)"),
+    Column("second", pa.uint8(), "UTC second of the report (60-63: special values)"),
+    Column("maneuver", pa.uint8(), "special manoeuvre indicator (class A)"),
+    Column("raim", pa.bool_(), "RAIM flag"),
+    Column("radio", pa.uint32(), "radio status bits"),
+    Column("cs", pa.bool_(), "class B: carrier-sense unit"),
+    Column("display", pa.bool_(), "class B: has a display"),
+    Column("dsc", pa.bool_(), "class B: DSC capable"),
+    Column("band", pa.bool_(), "class B: whole-band capable"),
+    Column("msg22", pa.bool_(), "class B: frequency management via message 22"),
+    Column("assigned", pa.bool_(), "assigned-mode flag"),
+    Column("gnss", pa.bool_(), "type 27: position latency (false = current GNSS position)"),
+    *_PROVENANCE,
+)
+
+STATIC_COLUMNS = (
+    Column("msg_type", pa.uint8(), "AIS message type (5, 19, 24)"),
+    Column("repeat", pa.uint8(), "repeat indicator"),
+    Column("mmsi", pa.int64(), "Maritime Mobile Service Identity"),
+    Column("partno", pa.uint8(), "type 24 part: 0 = A (name), 1 = B (type, callsign, size)"),
+    Column("ais_version", pa.uint8(), "type 5: AIS version indicator"),
+    Column("imo", pa.int64(), "IMO number; null when 0 (not available)"),
+    Column("callsign", pa.string(), "call sign, trimmed; null when empty"),
+    Column("shipname", pa.string(), "vessel name, '@' padding and blanks trimmed"),
+    Column("ship_type", pa.uint8(), "ship and cargo type code; null when 0"),
+    Column("to_bow", pa.uint16(), "metres from the reference point to the bow"),
+    Column("to_stern", pa.uint16(), "metres from the reference point to the stern"),
+    Column("to_port", pa.uint8(), "metres from the reference point to port"),
+    Column("to_starboard", pa.uint8(), "metres from the reference point to starboard"),
+    Column("mothership_mmsi", pa.int64(), "type 24 B, auxiliary craft: parent vessel MMSI"),
+    Column("epfd", pa.uint8(), "position fixing device type"),
+    Column("month", pa.uint8(), "ETA month (0 = not available)"),
+    Column("day", pa.uint8(), "ETA day (0 = not available)"),
+    Column("hour", pa.uint8(), "ETA hour (24 = not available)"),
+    Column("minute", pa.uint8(), "ETA minute (60 = not available)"),
+    Column("draught", pa.float64(), "draught, metres; null when 0"),
+    Column("destination", pa.string(), "destination, trimmed; null when empty"),
+    Column("dte", pa.bool_(), "data terminal not ready"),
+    Column("vendorid", pa.string(), "type 24 B: manufacturer id"),
+    Column("model", pa.uint8(), "type 24 B: unit model code"),
+    Column("serial", pa.uint32(), "type 24 B: serial number"),
+    *_PROVENANCE,
+)
+
+STATION_COLUMNS = (
+    Column("msg_type", pa.uint8(), "AIS message type (4 base station, 11 UTC response)"),
+    Column("repeat", pa.uint8(), "repeat indicator"),
+    Column("mmsi", pa.int64(), "station MMSI"),
+    Column("year", pa.uint16(), "station UTC year (0 = not available)"),
+    Column("month", pa.uint8(), "station UTC month"),
+    Column("day", pa.uint8(), "station UTC day"),
+    Column("hour", pa.uint8(), "station UTC hour"),
+    Column("minute", pa.uint8(), "station UTC minute"),
+    Column("second", pa.uint8(), "station UTC second"),
+    Column("accuracy", pa.bool_(), "position accuracy flag"),
+    Column("lon", pa.float64(), "longitude, degrees; null = not available"),
+    Column("lat", pa.float64(), "latitude, degrees; null = not available"),
+    Column("epfd", pa.uint8(), "position fixing device type"),
+    Column("raim", pa.bool_(), "RAIM flag"),
+    Column("radio", pa.uint32(), "radio status bits"),
+    *_PROVENANCE,
+)
+
+AID_COLUMNS = (
+    Column("msg_type", pa.uint8(), "AIS message type (21)"),
+    Column("repeat", pa.uint8(), "repeat indicator"),
+    Column("mmsi", pa.int64(), "aid-to-navigation MMSI"),
+    Column("aid_type", pa.uint8(), "aid type code"),
+    Column("name", pa.string(), "name (first 20 characters)"),
+    Column("accuracy", pa.bool_(), "position accuracy flag"),
+    Column("lon", pa.float64(), "longitude, degrees; null = not available"),
+    Column("lat", pa.float64(), "latitude, degrees; null = not available"),
+    Column("to_bow", pa.uint16(), "metres to bow"),
+    Column("to_stern", pa.uint16(), "metres to stern"),
+    Column("to_port", pa.uint8(), "metres to port"),
+    Column("to_starboard", pa.uint8(), "metres to starboard"),
+    Column("epfd", pa.uint8(), "position fixing device type"),
+    Column("second", pa.uint8(), "UTC second"),
+    Column("off_position", pa.bool_(), "off-position indicator"),
+    Column("regional", pa.uint8(), "regional reserved bits"),
+    Column("raim", pa.bool_(), "RAIM flag"),
+    Column("virtual_aid", pa.bool_(), "virtual aid flag"),
+    Column("assigned", pa.bool_(), "assigned-mode flag"),
+    Column("name_ext", pa.string(), "name extension (characters after the 20th)"),
+    *_PROVENANCE,
+)
+
+OTHER_COLUMNS = (
+    Column("msg_type", pa.uint8(), "AIS message type (those not decoded field by field)"),
+    Column("repeat", pa.uint8(), "repeat indicator"),
+    Column("mmsi", pa.int64(), "source MMSI (null when the payload is too short)"),
+    Column("payload", pa.string(), "armoured 6-bit payload, all fragments joined"),
+    Column("fill_bits", pa.uint8(), "fill bits of the last fragment"),
+    *_PROVENANCE,
+)
+
+REJECT_COLUMNS = (
+    Column("input", pa.string(), "input the record came from (path, '-' for stdin, stream)"),
+    Column("line", pa.int64(), "1-based line number of the record (first fragment's line)"),
+    Column("reason", pa.string(), "why it was rejected (see pantau.decode.reasons)"),
+    Column("raw", pa.string(), "the raw text (fragments joined by newlines; capped at 1 KiB)"),
+)
+
+POSITIONS = _schema(POSITION_COLUMNS)
+STATICS = _schema(STATIC_COLUMNS)
+STATIONS = _schema(STATION_COLUMNS)
+AIDS = _schema(AID_COLUMNS)
+OTHER = _schema(OTHER_COLUMNS)
+REJECTS = _schema(REJECT_COLUMNS)
+
+#: Decoded table name -> schema, in the order files are written.
+DECODE_TABLES: dict[str, pa.Schema] = {
+    "positions": POSITIONS,
+    "statics": STATICS,
+    "stations": STATIONS,
+    "aids": AIDS,
+    "other": OTHER,
+    "rejects": REJECTS,
+}
