@@ -26,6 +26,7 @@ from pantau.decode._lex import (
 )
 from pantau.decode._state import (
     K_EXTRA_RECORDS,
+    K_WARN_TAG_CHECKSUM,
     K_LINES,
     K_RECORDS,
     K_SKIP,
@@ -44,6 +45,7 @@ from pantau.decode._state import (
     X_N_ACTIVE,
     X_PGHP_TIME,
     X_REC_ORD,
+    X_STRICT_TAG,
 )
 
 # Skip / Reject codes (see pantau.decode.reasons)
@@ -70,10 +72,8 @@ def _tag_block(buf, a, b, st):  # type: ignore[no-untyped-def]
     ck = 0
     for i in range(a, star):
         ck ^= buf[i]
-    if b - star != 3 or hex_value(buf[star + 1]) < 0 or hex_value(buf[star + 2]) < 0:
-        return R_BAD_TAG_CK, NONE, -1, 0, 0
-    if ck != hex_value(buf[star + 1]) * 16 + hex_value(buf[star + 2]):
-        return R_BAD_TAG_CK, NONE, -1, 0, 0
+    bad_ck = (b - star != 3 or hex_value(buf[star + 1]) < 0 or hex_value(buf[star + 2]) < 0
+              or ck != hex_value(buf[star + 1]) * 16 + hex_value(buf[star + 2]))
     time_us, src, gtot, gid = NONE, -1, 0, 0
     p = a
     while p < star:
@@ -106,7 +106,7 @@ def _tag_block(buf, a, b, st):  # type: ignore[no-untyped-def]
                     gtot = max(parse_uint(buf, g + 1, colon), 0)
                     gid = nonzero_key(fnv(buf, colon + 1, q, FNV_OFFSET))
         p = q + 1
-    return 0, time_us, src, gtot, gid
+    return (R_BAD_TAG_CK if bad_ck else 0), time_us, src, gtot, gid
 
 
 @njit(cache=True)
@@ -201,13 +201,12 @@ def _sentence(buf, p, le, st, out, line, rec_start, time_us, src, gtot, gid):  #
         else:
             emit_single(st, out, buf, pa, pb, fill, time_us, src, line, rec_start, end)
         return end
-    if gtot > 1:
-        key = nonzero_key(np.uint64(gid) * np.uint64(31) + np.uint64(gtot))
-    else:
-        chan = buf[commas[3] + 1] if chan_len == 1 else 0
-        key = nonzero_key(((np.uint64(src + 2) * np.uint64(1000003) + np.uint64(chan))
-                           * np.uint64(1009) + np.uint64(seq)) * np.uint64(11)
-                          + np.uint64(count))
+    # A tag-block group ties fragments whose later parts carry no s: field; the group
+    # id alone is not enough, as some feeds reuse one id for every group.
+    chan = buf[commas[3] + 1] if chan_len == 1 else 0
+    base = np.uint64(gid) * np.uint64(31) + np.uint64(gtot) if gtot > 1 else np.uint64(src + 2)
+    key = nonzero_key(((base * np.uint64(1000003) + np.uint64(chan)) * np.uint64(1009)
+                       + np.uint64(seq)) * np.uint64(11) + np.uint64(count))
     if ctx[X_N_ACTIVE] > 0:
         expire(st, out, time_us, ctx[X_REC_ORD], False, R_FRAGMENT_TIMEOUT)
     fragment(st, out, buf, pa, pb, fill, count, num, key, time_us, src, line,
@@ -285,6 +284,11 @@ def _line(buf, ls, le, st, out):  # type: ignore[no-untyped-def]
                 err = R_BAD_TAG
                 break
             e, t, s, g, gi = _tag_block(buf, p + 1, q, st)
+            if e == R_BAD_TAG_CK and ctx[X_STRICT_TAG] == 0:
+                # Some feeds checksum only part of the block (the Norwegian one leaves
+                # out g:); the sentence has its own checksum, so keep it and count it.
+                counters[K_WARN_TAG_CHECKSUM] += 1
+                e = 0
             if e:
                 err = e
                 break

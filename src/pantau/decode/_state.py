@@ -19,6 +19,7 @@ K_FRAGMENTS = 2  # fragments folded into a completed message (not counting the l
 K_MESSAGES = 3  # messages handed to the payload decoder
 K_DECODED = 4
 K_EXTRA_RECORDS = 5
+K_WARN_TAG_CHECKSUM = 6  # tag block checksum wrong, sentence checksum right: decoded
 K_SKIP = 32  # + Skip code
 K_REJECT = 64  # + Reject code
 K_SIZE = 96
@@ -40,7 +41,8 @@ X_DEDUP_WINDOW_US = 12
 X_DEDUP_WINDOW_MSGS = 13
 X_FRAG_TIMEOUT_US = 14
 X_FRAG_TIMEOUT_RECS = 15
-X_SIZE = 16
+X_STRICT_TAG = 16  # reject, rather than warn on, a wrong tag block checksum
+X_SIZE = 24
 
 MAX_PARTS = 9  # NMEA fragment count is one digit
 PAYLOAD_CAP = 96  # payload characters kept per fragment (NMEA caps a sentence at 82)

@@ -36,6 +36,9 @@ class DecodeOptions:
     #: a multi-part message still incomplete after this long loses its fragments
     fragment_timeout_s: float = 60.0
     fragment_timeout_records: int = 10_000
+    #: reject records whose tag block checksum is wrong (default: decode them, counted as
+    #: a warning, since the sentence's own checksum still holds)
+    strict_tag_checksum: bool = False
     #: messages per output batch
     batch_messages: int = 65_536
 
@@ -61,6 +64,8 @@ class DecodeCounts:
     by_type: dict[int, int] = field(default_factory=dict)
     skipped: dict[str, int] = field(default_factory=dict)
     rejected: dict[str, int] = field(default_factory=dict)
+    #: records decoded despite a wrong tag block checksum
+    tag_checksum_warnings: int = 0
 
     @property
     def n_skipped(self) -> int:
@@ -102,6 +107,7 @@ class Decoder:
         ctx[S.X_DEDUP_WINDOW_MSGS] = o.dedup_window_messages
         ctx[S.X_FRAG_TIMEOUT_US] = int(o.fragment_timeout_s * 1e6)
         ctx[S.X_FRAG_TIMEOUT_RECS] = o.fragment_timeout_records
+        ctx[S.X_STRICT_TAG] = int(o.strict_tag_checksum)
         self._out = S.FrameOutput(max_msgs=o.batch_messages)
         self._pay = PayloadOutput(o.batch_messages, _SPECS.n_numeric, _SPECS.n_text)
         self._n = np.zeros(2, np.int64)
@@ -167,6 +173,7 @@ class Decoder:
         return DecodeCounts(
             lines=int(k[S.K_LINES]), records=int(k[S.K_RECORDS]), decoded=int(k[S.K_DECODED]),
             fragments=int(k[S.K_FRAGMENTS]), pending=pending,
+            tag_checksum_warnings=int(k[S.K_WARN_TAG_CHECKSUM]),
             by_type={t: int(c) for t, c in enumerate(self._by_type) if c},
             skipped={SKIP_NAMES[c]: int(k[S.K_SKIP + c]) for c in SKIP_NAMES
                      if k[S.K_SKIP + c]},
