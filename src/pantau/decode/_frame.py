@@ -332,8 +332,14 @@ def _line(buf, ls, le, st, out):  # type: ignore[no-untyped-def]
                 nxt += 1
             time_us = _trailer_time(buf, min(q + 3, le), nxt)
         p = _sentence(buf, p, le, st, out, line, rec_start, time_us, src, gtot, gid)
-        while p < le and buf[p] != BACKSLASH and buf[p] != BANG and buf[p] != DOLLAR:
-            p += 1
+        while p < le:
+            c = buf[p]
+            if c == BACKSLASH and p + 1 < le and (buf[p + 1] == 114 or buf[p + 1] == 110):
+                p += 2  # a line break written out as text ("\\r\\n") between sentences
+            elif c == BACKSLASH or c == BANG or c == DOLLAR:
+                break
+            else:
+                p += 1
         if n_rec >= MAX_RECORDS_PER_LINE and p < le:
             add_reject(out, counters, line, R_LINE_TOO_LONG, buf, p, le)
             counters[K_RECORDS] += 1

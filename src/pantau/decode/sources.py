@@ -37,6 +37,12 @@ def _open(name: str) -> BinaryIO:
     return f
 
 
+def check_readable(name: str) -> None:
+    """Raise InputError now, before any output is written, if ``name`` cannot be read."""
+    if name != "-":
+        _open(name).close()
+
+
 def input_size(name: str) -> int | None:
     """Size in bytes of a file input (for progress), None for stdin or unknown."""
     if name == "-":

@@ -1,0 +1,29 @@
+"""The `pantau` command."""
+
+from __future__ import annotations
+
+import typer
+
+from pantau import __version__
+from pantau.cli.decode import decode
+from pantau.cli.demo import demo
+
+app = typer.Typer(
+    name="pantau",
+    help="Maritime domain awareness and partner information sharing, from raw AIS.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command()(decode)
+app.command()(demo)
+
+
+@app.command()
+def version() -> None:
+    """Print pantau's version."""
+    typer.echo(__version__)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()
