@@ -165,3 +165,124 @@ DECODE_TABLES: dict[str, pa.Schema] = {
     "other": OTHER,
     "rejects": REJECTS,
 }
+
+
+# -- operational tables (the Store) -------------------------------------------------------
+# Each has a primary key; nested values (details, terms, counts) are JSON text so that every
+# backend (DuckDB, PostgreSQL) stores them the same way.
+
+
+@dataclass(frozen=True)
+class StoreTable:
+    name: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]  # primary key; empty for append-only tables ordered by `seq`
+
+    @property
+    def schema(self) -> pa.Schema:
+        return _schema(self.columns)
+
+
+VESSELS = StoreTable("vessels", (
+    Column("mmsi", pa.int64(), "Maritime Mobile Service Identity"),
+    Column("shipname", pa.string(), "latest known name"),
+    Column("callsign", pa.string(), "latest known call sign"),
+    Column("imo", pa.int64(), "latest known IMO number"),
+    Column("ship_type", pa.uint8(), "latest known AIS ship and cargo type"),
+    Column("length_m", pa.float64(), "to_bow + to_stern, metres"),
+    Column("beam_m", pa.float64(), "to_port + to_starboard, metres"),
+    Column("flag", pa.string(), "ISO 3166 alpha-2 of the MMSI's MID"),
+    Column("mmsi_kind", pa.string(), "ship, coast_station, aid_to_navigation, ..."),
+    Column("first_seen", UTC_TS, "first report of any kind"),
+    Column("last_seen", UTC_TS, "last report of any kind"),
+    Column("n_static_reports", pa.int64(), "static reports merged"),
+    Column("category", pa.string(), "coast_guard, maritime_militia, navy, ... or other"),
+    Column("category_basis", pa.string(), "watchlist, ship_type or default"),
+), key=("mmsi",))
+
+VESSEL_HISTORY = StoreTable("vessel_history", (
+    Column("mmsi", pa.int64(), "vessel"),
+    Column("field", pa.string(), "identity field that changed"),
+    Column("old_value", pa.string(), "value before"),
+    Column("new_value", pa.string(), "value after"),
+    Column("changed_at", UTC_TS, "receive time of the report that changed it"),
+), key=("mmsi", "field", "changed_at", "new_value"))
+
+EVENTS = StoreTable("events", (
+    Column("event_id", pa.string(), "stable id: re-processing never duplicates"),
+    Column("kind", pa.string(), "zone_entry, loitering, encounter, ..."),
+    Column("mmsi", pa.int64(), "vessel"),
+    Column("other_mmsi", pa.int64(), "second vessel of a pair event"),
+    Column("start", UTC_TS, "start"),
+    Column("end", UTC_TS, "end"),
+    Column("lat", pa.float64(), "representative latitude, degrees"),
+    Column("lon", pa.float64(), "representative longitude, degrees"),
+    Column("zone", pa.string(), "zone name"),
+    Column("duration_s", pa.float64(), "end - start, seconds"),
+    Column("details", pa.string(), "JSON object, thresholds included"),
+), key=("event_id",))
+
+INCIDENTS = StoreTable("incidents", (
+    Column("incident_id", pa.string(), "id"),
+    Column("title", pa.string(), "title"),
+    Column("status", pa.string(), "new, triaged, responding, closed"),
+    Column("severity", pa.string(), "low, medium, high"),
+    Column("assignee", pa.string(), "user name"),
+    Column("created_at", UTC_TS, "opened"),
+    Column("updated_at", UTC_TS, "last change"),
+    Column("details", pa.string(), "JSON: linked events, vessels, notes"),
+), key=("incident_id",))
+
+PARTNERS = StoreTable("partners", (
+    Column("code", pa.string(), "partner code (e.g. ISO alpha-3)"),
+    Column("name", pa.string(), "name"),
+), key=("code",))
+
+AGREEMENTS = StoreTable("agreements", (
+    Column("agreement_id", pa.string(), "id"),
+    Column("version", pa.int64(), "version of this agreement's record"),
+    Column("status", pa.string(), "in_force, suspended, exited, expired"),
+    Column("effective_at", UTC_TS, "when this version took effect"),
+    Column("terms", pa.string(), "JSON: partners, dates, binding, share terms"),
+), key=("agreement_id", "version"))
+
+AUDIT = StoreTable("audit", (
+    Column("seq", pa.int64(), "position in the chain"),
+    Column("at", UTC_TS, "time of the release or denial"),
+    Column("actor", pa.string(), "user or partner key"),
+    Column("action", pa.string(), "release, deny, status change"),
+    Column("agreement_id", pa.string(), "agreement"),
+    Column("entry", pa.string(), "JSON body of the entry"),
+    Column("prev_hash", pa.string(), "hash of the previous entry"),
+    Column("hash", pa.string(), "hash of this entry, chained"),
+), key=("seq",))
+
+USERS = StoreTable("users", (
+    Column("name", pa.string(), "user name"),
+    Column("role", pa.string(), "watch_officer, analyst, sharing_officer, auditor, admin"),
+    Column("password_hash", pa.string(), "memory-hard hash"),
+    Column("created_at", UTC_TS, "created"),
+), key=("name",))
+
+CONFIGS = StoreTable("configs", (
+    Column("kind", pa.string(), "zones or watchlist"),
+    Column("name", pa.string(), "name given at ingest"),
+    Column("version", pa.int64(), "1, 2, ... a new version per changed content"),
+    Column("created_at", UTC_TS, "when stored"),
+    Column("sha256", pa.string(), "content hash: the same content is not stored twice"),
+    Column("content", pa.string(), "GeoJSON or CSV text"),
+), key=("kind", "name", "version"))
+
+INGESTS = StoreTable("ingests", (
+    Column("run_id", pa.string(), "id of one ingest of one input"),
+    Column("input", pa.string(), "path or '-'"),
+    Column("fingerprint", pa.string(), "sha256 of the input's bytes"),
+    Column("started_at", UTC_TS, "start"),
+    Column("finished_at", UTC_TS, "end (null while running or after a crash)"),
+    Column("status", pa.string(), "running, done"),
+    Column("counts", pa.string(), "JSON decode and ingest counts"),
+), key=("run_id",))
+
+STORE_TABLES: dict[str, StoreTable] = {t.name: t for t in (
+    VESSELS, VESSEL_HISTORY, EVENTS, INCIDENTS, PARTNERS, AGREEMENTS, AUDIT, USERS, CONFIGS,
+    INGESTS)}
