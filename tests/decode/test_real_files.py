@@ -7,7 +7,7 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-from pantau.decode import Decoder, DecodeOptions, decode_inputs
+from pantau.decode import DecodeOptions, Decoder, decode_inputs
 from tests.conftest import real_files
 
 

@@ -111,7 +111,9 @@ def _tag_block(buf, a, b, st):  # type: ignore[no-untyped-def]
 
 @njit(cache=True)
 def _pghp_time(buf, a, b):  # type: ignore[no-untyped-def]
-    """Time of a Gatehouse '$PGHP,1,yyyy,mm,dd,hh,mm,ss,ms,...' line, or NONE."""
+    """Time of a Gatehouse '$PGHP,1,yyyy,mm,dd,hh,mm,ss,ms,...' line, or NONE.
+
+    buf[a:b] starts at 'PGHP' (field 0), so the year is field 2."""
     v = np.zeros(9, np.int64)
     p, k = a, 0
     while p < b and k < 9:
@@ -129,6 +131,31 @@ def _pghp_time(buf, a, b):  # type: ignore[no-untyped-def]
 @njit(cache=True)
 def _skip_line(st, kind):  # type: ignore[no-untyped-def]
     st[0][K_SKIP + kind] += 1
+
+
+@njit(cache=True)
+def _fragment_key(base, chan, seq, count):  # type: ignore[no-untyped-def]
+    return nonzero_key(((base * np.uint64(1000003) + np.uint64(chan)) * np.uint64(1009)
+                        + np.uint64(seq)) * np.uint64(11) + np.uint64(count))
+
+
+@njit(cache=True)
+def _untagged_key(st, key, chan, seq, count, num):  # type: ignore[no-untyped-def]
+    """Key for a later fragment with neither an s: field nor a group. Unless an untagged
+    message of its own waits, it joins the newest pending message with the same sequence
+    id, channel and count from a tagged receiver that still lacks this part: some feeds
+    tag only the first fragment."""
+    ctx, sl_key, sl_mask, sl_rec, sl_src, active = st[1], st[2], st[4], st[6], st[7], st[14]
+    found, newest = key, -1
+    for j in range(ctx[X_N_ACTIVE]):
+        s = active[j]
+        if sl_key[s] == key:
+            return key
+        if sl_src[s] >= 0 and not sl_mask[s] & (1 << (num - 1)) and sl_rec[s] > newest:
+            cand = _fragment_key(np.uint64(sl_src[s] + 2), chan, seq, count)
+            if cand == sl_key[s]:
+                found, newest = cand, sl_rec[s]
+    return found
 
 
 @njit(cache=True)
@@ -160,7 +187,7 @@ def _sentence(buf, p, le, st, out, line, rec_start, time_us, src, gtot, gid):  #
         kind = S_PROPRIETARY if p + 1 < le and buf[p + 1] == 80 else S_OTHER_NMEA  # '$P...'
         if kind == S_PROPRIETARY and p + 5 < le and buf[p + 2] == 71 and buf[p + 3] == 72 \
                 and buf[p + 4] == 80:  # $PGHP carries the time of the next sentence
-            ctx[X_PGHP_TIME] = _pghp_time(buf, p + 6, end)
+            ctx[X_PGHP_TIME] = _pghp_time(buf, p + 1, end)
         _skip_line(st, kind)
         return end
     if star < 0:
@@ -205,10 +232,11 @@ def _sentence(buf, p, le, st, out, line, rec_start, time_us, src, gtot, gid):  #
     # id alone is not enough, as some feeds reuse one id for every group.
     chan = buf[commas[3] + 1] if chan_len == 1 else 0
     base = np.uint64(gid) * np.uint64(31) + np.uint64(gtot) if gtot > 1 else np.uint64(src + 2)
-    key = nonzero_key(((base * np.uint64(1000003) + np.uint64(chan)) * np.uint64(1009)
-                       + np.uint64(seq)) * np.uint64(11) + np.uint64(count))
+    key = _fragment_key(base, chan, seq, count)
     if ctx[X_N_ACTIVE] > 0:
         expire(st, out, time_us, ctx[X_REC_ORD], False, R_FRAGMENT_TIMEOUT)
+    if num > 1 and src < 0 and gtot <= 1:
+        key = _untagged_key(st, key, chan, seq, count, num)
     fragment(st, out, buf, pa, pb, fill, count, num, key, time_us, src, line,
              rec_start, end, ctx[X_REC_ORD])
     return end

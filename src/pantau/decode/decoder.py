@@ -112,6 +112,7 @@ class Decoder:
         self._pay = PayloadOutput(o.batch_messages, _SPECS.n_numeric, _SPECS.n_text)
         self._n = np.zeros(2, np.int64)
         self._tail = b""
+        self._skip_rest = False  # dropping the rest of a line already rejected as too long
         self._ready: list[DecodedBatch] = []
         self._by_type = np.zeros(64, np.int64)
         st = self._state
@@ -126,6 +127,13 @@ class Decoder:
     # -- pushing bytes -------------------------------------------------------------------
     def feed(self, data: bytes) -> None:
         """Add bytes; complete lines are decoded now, a trailing partial line waits."""
+        if self._skip_rest:  # the rest of an over-long line: not a new line of its own
+            data = bytes(data)
+            nl = data.find(b"\n")
+            if nl < 0:
+                return
+            data = data[nl + 1:]
+            self._skip_rest = False
         buf = self._tail + data if self._tail else bytes(data)
         arr = np.frombuffer(buf, np.uint8)
         pos = self._run(arr, 0, final=False)
@@ -134,12 +142,23 @@ class Decoder:
             arr = np.frombuffer(self._tail, np.uint8)
             self._run(arr, 0, final=True)
             self._tail = b""
+            self._skip_rest = True
+
+    def start_input(self, name: str) -> None:
+        """A new input begins: its rejects carry its name and its own line numbers."""
+        self.input_name = name
+        ctx = self._state.ctx
+        ctx[S.X_LINE] = 0
+        # a $PGHP time or a lone tag block at the end of one file says nothing of the next
+        ctx[S.X_PGHP_TIME] = S.NONE
+        ctx[S.X_CARRY_VALID] = 0
 
     def end_input(self) -> None:
         """The current input ended: decode its last line, give up on pending fragments."""
         if self._tail:
             self._run(np.frombuffer(self._tail, np.uint8), 0, final=True)
             self._tail = b""
+        self._skip_rest = False
         while self._state.ctx[S.X_N_ACTIVE] > 0:
             self._reset_out()
             from pantau.decode._assemble import expire

@@ -90,8 +90,8 @@ def _chunks(raw: BinaryIO, on_raw_bytes: Callable[[int], None] | None) -> Iterat
 def decode_input(decoder: Decoder, name: str,
                  on_raw_bytes: Callable[[int], None] | None = None) -> Iterator[DecodedBatch]:
     """Feed one input through ``decoder``, yielding batches as they are decoded."""
-    decoder.input_name = name
     raw = _open(name)
+    decoder.start_input(name)
     try:
         try:
             for chunk in _chunks(raw, on_raw_bytes):
