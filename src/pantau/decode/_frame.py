@@ -260,6 +260,16 @@ def _trailer_time(buf, a, b):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
+def _opens_tag_block(buf, p, le):  # type: ignore[no-untyped-def]
+    """True when the backslash at p opens a tag block: '\\...*hh\\' then a sentence."""
+    q = p + 1
+    while q < le and buf[q] != BACKSLASH:
+        q += 1
+    return q + 1 < le and q - p >= 3 and (buf[q - 3] == STAR or buf[q - 2] == STAR) and (
+        buf[q + 1] == BANG or buf[q + 1] == DOLLAR or buf[q + 1] == BACKSLASH)
+
+
+@njit(cache=True)
 def _line(buf, ls, le, st, out):  # type: ignore[no-untyped-def]
     counters, ctx = st[0], st[1]
     line = ctx[X_LINE]
@@ -360,14 +370,11 @@ def _line(buf, ls, le, st, out):  # type: ignore[no-untyped-def]
                 nxt += 1
             time_us = _trailer_time(buf, min(q + 3, le), nxt)
         p = _sentence(buf, p, le, st, out, line, rec_start, time_us, src, gtot, gid)
-        while p < le:
+        while p < le:  # to the next record; what lies between is a trailer
             c = buf[p]
-            if c == BACKSLASH and p + 1 < le and (buf[p + 1] == 114 or buf[p + 1] == 110):
-                p += 2  # a line break written out as text ("\\r\\n") between sentences
-            elif c == BACKSLASH or c == BANG or c == DOLLAR:
+            if c == BANG or c == DOLLAR or (c == BACKSLASH and _opens_tag_block(buf, p, le)):
                 break
-            else:
-                p += 1
+            p += 1  # e.g. a line break written out as text ("\\r\\n") between sentences
         if n_rec >= MAX_RECORDS_PER_LINE and p < le:
             add_reject(out, counters, line, R_LINE_TOO_LONG, buf, p, le)
             counters[K_RECORDS] += 1
