@@ -14,7 +14,7 @@ from pantau.schema import DECODE_TABLES
 
 runner = CliRunner()
 DMA = Path(__file__).parents[1] / "data" / "ais" / "dma-ais_AisLib"
-GFW_ERRORS = Path(__file__).parents[1] / "data" / "ais" / "GlobalFishingWatch_ais-tools" / "errors.nmea"
+GFW_ERRORS = DMA.parent / "GlobalFishingWatch_ais-tools" / "errors.nmea"
 
 
 def _json(result_output: str) -> dict:

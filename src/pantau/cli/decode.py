@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 from pantau.cli._console import byte_progress, console, user_errors
-from pantau.decode import DecodeCounts, Decoder, DecodeOptions, decode_inputs
+from pantau.decode import DecodeCounts, DecodeOptions, Decoder, decode_inputs
 from pantau.decode.sources import check_readable, input_size
 from pantau.store.decoded import DecodedWriter
 

@@ -66,7 +66,8 @@ def _print_vessels(out: Path) -> None:
         return
     counts = positions.group_by("mmsi").aggregate([("mmsi", "count")])
     counts = counts.sort_by([("mmsi_count", "descending")]).slice(0, 10)
-    names = statics.filter(pc.is_valid(statics["shipname"])).group_by("mmsi", use_threads=False).aggregate(
+    named = statics.filter(pc.is_valid(statics["shipname"]))
+    names = named.group_by("mmsi", use_threads=False).aggregate(
         [("shipname", "last"), ("ship_type", "last")])
     joined = counts.join(names, "mmsi", join_type="left outer").sort_by(
         [("mmsi_count", "descending")])

@@ -8,7 +8,7 @@
 [371798000]
 """
 
-from pantau.decode.decoder import DecodeCounts, DecodedBatch, Decoder, DecodeOptions
+from pantau.decode.decoder import DecodeCounts, DecodedBatch, DecodeOptions, Decoder
 from pantau.decode.reasons import Reject, Skip
 from pantau.decode.sources import decode_input, decode_inputs
 

@@ -46,7 +46,8 @@ class PayloadOutput:
 def _turn(raw: np.ndarray) -> np.ndarray:
     """ROT_AIS to degrees per minute; +/-127 (no turn indicator) to +/-720."""
     rate = np.sign(raw) * (raw / 4.733) ** 2
-    return np.where(np.abs(raw) == 127, np.sign(raw) * 720.0, rate)
+    out: np.ndarray = np.where(np.abs(raw) == 127, np.sign(raw) * 720.0, rate)
+    return out
 
 
 _TRANSFORMS: dict[str, Callable[[np.ndarray], np.ndarray]] = {"turn": _turn}
@@ -138,10 +139,10 @@ def build_rejects(fo: FrameOutput, po: PayloadOutput, n_msgs: int, n_rej: int,
         lines.append(int(fo.r_line[i]))
         reasons.append(REJECT_NAMES[int(fo.r_reason[i])])
         raws.append(_text(fo.r_raw[fo.r_off[i]:fo.r_off[i + 1]].tobytes()))
-    for i in np.flatnonzero(po.m_status[:n_msgs]):
-        lines.append(int(fo.m_line[i]))
-        reasons.append(REJECT_NAMES[int(po.m_status[i])])
-        raws.append(_text(fo.m_raw[fo.m_raw_off[i]:fo.m_raw_off[i + 1]].tobytes()))
+    for m in np.flatnonzero(po.m_status[:n_msgs]):
+        lines.append(int(fo.m_line[m]))
+        reasons.append(REJECT_NAMES[int(po.m_status[m])])
+        raws.append(_text(fo.m_raw[fo.m_raw_off[m]:fo.m_raw_off[m + 1]].tobytes()))
     return reject_batch(input_name, lines, reasons, raws)
 
 

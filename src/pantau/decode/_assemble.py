@@ -39,7 +39,7 @@ REJ_LINE_TOO_LONG = 16
 
 
 @njit(cache=True)
-def add_reject(out, counters, line, reason, buf, a, b):  # type: ignore[no-untyped-def]
+def add_reject(out, counters, line, reason, buf, a, b):
     r_line, r_reason, r_raw, r_off, n = out[8], out[9], out[10], out[11], out[12]
     i = n[1]
     start = r_off[i]
@@ -53,9 +53,9 @@ def add_reject(out, counters, line, reason, buf, a, b):  # type: ignore[no-untyp
 
 
 @njit(cache=True)
-def reject_slot(st, out, s, reason):  # type: ignore[no-untyped-def]
+def reject_slot(st, out, s, reason):
     """Every fragment held in slot s becomes a reject; the slot is freed."""
-    counters, ctx = st[0], st[1]
+    counters = st[0]
     sl_mask, sl_line, sl_raw, sl_rawlen = st[4], st[8], st[12], st[13]
     for k in range(9):
         if sl_mask[s] & (1 << k):
@@ -64,7 +64,7 @@ def reject_slot(st, out, s, reason):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
-def free_slot(st, s):  # type: ignore[no-untyped-def]
+def free_slot(st, s):
     ctx, sl_key, sl_mask, active = st[1], st[2], st[4], st[14]
     sl_key[s] = 0
     sl_mask[s] = 0
@@ -77,7 +77,7 @@ def free_slot(st, s):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
-def source_index(st, buf, a, b):  # type: ignore[no-untyped-def]
+def source_index(st, buf, a, b):
     """Index of the receiver id buf[a:b] in the source table (added when new)."""
     ctx, src_hash, src_bytes, src_len = st[1], st[15], st[16], st[17]
     if b <= a:
@@ -103,7 +103,7 @@ def source_index(st, buf, a, b):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
-def seen_recently(st, h, time_us):  # type: ignore[no-untyped-def]
+def seen_recently(st, h, time_us):
     """True when message hash h was seen within the dedup window; records it either way."""
     ctx, dd_hash, dd_time, dd_ord = st[1], st[18], st[19], st[20]
     ctx[X_MSG_ORD] += 1
@@ -127,7 +127,7 @@ def seen_recently(st, h, time_us):  # type: ignore[no-untyped-def]
             return dup
         if dd_ord[j] < oldest:
             oldest = dd_ord[j]
-            victim = j
+            victim = int(j)
     dd_hash[victim] = h
     dd_time[victim] = time_us
     dd_ord[victim] = ordinal
@@ -135,7 +135,7 @@ def seen_recently(st, h, time_us):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
-def _commit(st, out, h, fill, time_us, src, line, pay_end, raw_end, n_parts):  # type: ignore[no-untyped-def]
+def _commit(st, out, h, fill, time_us, src, line, pay_end, raw_end, n_parts):
     """Finish the message whose bytes were just copied at index n[0], unless a duplicate."""
     counters = st[0]
     m_off, m_fill, m_time, m_src, m_line, m_raw_off, n = (
@@ -157,7 +157,7 @@ def _commit(st, out, h, fill, time_us, src, line, pay_end, raw_end, n_parts):  #
 
 
 @njit(cache=True)
-def emit_single(st, out, buf, pa, pb, fill, time_us, src, line, ra, rb):  # type: ignore[no-untyped-def]
+def emit_single(st, out, buf, pa, pb, fill, time_us, src, line, ra, rb):
     m_buf, m_off, m_raw, m_raw_off, n = out[0], out[1], out[6], out[7], out[12]
     i = n[0]
     p = m_off[i]
@@ -170,7 +170,7 @@ def emit_single(st, out, buf, pa, pb, fill, time_us, src, line, ra, rb):  # type
 
 
 @njit(cache=True)
-def emit(st, out, pay, pay_len, n_parts, fill, time_us, src, line, raw, raw_len):  # type: ignore[no-untyped-def]
+def emit(st, out, pay, pay_len, n_parts, fill, time_us, src, line, raw, raw_len):
     """Append one multi-part message; parts are rows of pay (payload) and raw (text)."""
     m_buf, m_off, m_raw, m_raw_off, n = out[0], out[1], out[6], out[7], out[12]
     i = n[0]
@@ -193,7 +193,7 @@ def emit(st, out, pay, pay_len, n_parts, fill, time_us, src, line, raw, raw_len)
 
 
 @njit(cache=True)
-def expire(st, out, now_us, rec, force, reason):  # type: ignore[no-untyped-def]
+def expire(st, out, now_us, rec, force, reason):
     """Reject pending groups older than the timeout (all of them when force)."""
     ctx, sl_time, sl_rec, active = st[1], st[5], st[6], st[14]
     r_cap = out[8].shape[0]
@@ -215,7 +215,7 @@ def expire(st, out, now_us, rec, force, reason):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
-def fragment(st, out, buf, pa, pb, fill, count, num, key, time_us, src, line,  # type: ignore[no-untyped-def]
+def fragment(st, out, buf, pa, pb, fill, count, num, key, time_us, src, line,
              ra, rb, rec):
     """Store one fragment; emit the message when its last fragment arrives."""
     counters, ctx = st[0], st[1]

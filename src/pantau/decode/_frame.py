@@ -19,17 +19,17 @@ from pantau.decode._lex import (
     fnv,
     has_binary,
     hex_value,
-    iso_prefix_us,
     is_separator,
+    iso_prefix_us,
     nonzero_key,
     parse_uint,
 )
 from pantau.decode._state import (
     K_EXTRA_RECORDS,
-    K_WARN_TAG_CHECKSUM,
     K_LINES,
     K_RECORDS,
     K_SKIP,
+    K_WARN_TAG_CHECKSUM,
     MAX_LINE,
     MAX_PARTS,
     MAX_RECORDS_PER_LINE,
@@ -58,7 +58,7 @@ BACKSLASH, BANG, DOLLAR, STAR, COMMA, COLON = 92, 33, 36, 42, 44, 58
 
 
 @njit(cache=True)
-def _tag_block(buf, a, b, st):  # type: ignore[no-untyped-def]
+def _tag_block(buf, a, b, st):
     """Parse tag block text buf[a:b] (between the backslashes).
 
     Returns (error, time_us, src, group_total, group_id_hash)."""
@@ -110,7 +110,7 @@ def _tag_block(buf, a, b, st):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
-def _pghp_time(buf, a, b):  # type: ignore[no-untyped-def]
+def _pghp_time(buf, a, b):
     """Time of a Gatehouse '$PGHP,1,yyyy,mm,dd,hh,mm,ss,ms,...' line, or NONE.
 
     buf[a:b] starts at 'PGHP' (field 0), so the year is field 2."""
@@ -129,18 +129,18 @@ def _pghp_time(buf, a, b):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
-def _skip_line(st, kind):  # type: ignore[no-untyped-def]
+def _skip_line(st, kind):
     st[0][K_SKIP + kind] += 1
 
 
 @njit(cache=True)
-def _fragment_key(base, chan, seq, count):  # type: ignore[no-untyped-def]
+def _fragment_key(base, chan, seq, count):
     return nonzero_key(((base * np.uint64(1000003) + np.uint64(chan)) * np.uint64(1009)
                         + np.uint64(seq)) * np.uint64(11) + np.uint64(count))
 
 
 @njit(cache=True)
-def _untagged_key(st, key, chan, seq, count, num):  # type: ignore[no-untyped-def]
+def _untagged_key(st, key, chan, seq, count, num):
     """Key for a later fragment with neither an s: field nor a group. Unless an untagged
     message of its own waits, it joins the newest pending message with the same sequence
     id, channel and count from a tagged receiver that still lacks this part: some feeds
@@ -159,7 +159,7 @@ def _untagged_key(st, key, chan, seq, count, num):  # type: ignore[no-untyped-de
 
 
 @njit(cache=True)
-def _sentence(buf, p, le, st, out, line, rec_start, time_us, src, gtot, gid):  # type: ignore[no-untyped-def]
+def _sentence(buf, p, le, st, out, line, rec_start, time_us, src, gtot, gid):
     """Frame the sentence at buf[p] ('!' or '$'); returns the index after it."""
     counters, ctx = st[0], st[1]
     star, ck = -1, 0
@@ -243,7 +243,7 @@ def _sentence(buf, p, le, st, out, line, rec_start, time_us, src, gtot, gid):  #
 
 
 @njit(cache=True)
-def _trailer_time(buf, a, b):  # type: ignore[no-untyped-def]
+def _trailer_time(buf, a, b):
     """A Unix time in the last all-digit comma field after a checksum (',1357134218')."""
     t = NONE
     p = a
@@ -260,7 +260,7 @@ def _trailer_time(buf, a, b):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
-def _opens_tag_block(buf, p, le):  # type: ignore[no-untyped-def]
+def _opens_tag_block(buf, p, le):
     """True when the backslash at p opens a tag block: '\\...*hh\\' then a sentence."""
     q = p + 1
     while q < le and buf[q] != BACKSLASH:
@@ -270,7 +270,7 @@ def _opens_tag_block(buf, p, le):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
-def _line(buf, ls, le, st, out):  # type: ignore[no-untyped-def]
+def _line(buf, ls, le, st, out):
     counters, ctx = st[0], st[1]
     line = ctx[X_LINE]
     c0 = buf[ls]
@@ -372,7 +372,10 @@ def _line(buf, ls, le, st, out):  # type: ignore[no-untyped-def]
         p = _sentence(buf, p, le, st, out, line, rec_start, time_us, src, gtot, gid)
         while p < le:  # to the next record; what lies between is a trailer
             c = buf[p]
-            if c == BANG or c == DOLLAR or (c == BACKSLASH and _opens_tag_block(buf, p, le)):
+            if c == BACKSLASH:
+                if _opens_tag_block(buf, p, le):
+                    break
+            elif c == BANG or c == DOLLAR:  # noqa: SIM109 (Numba: plain compares)
                 break
             p += 1  # e.g. a line break written out as text ("\\r\\n") between sentences
         if n_rec >= MAX_RECORDS_PER_LINE and p < le:
@@ -383,7 +386,7 @@ def _line(buf, ls, le, st, out):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
-def frame(buf, pos, end, final, st, out):  # type: ignore[no-untyped-def]
+def frame(buf, pos, end, final, st, out):
     """Frame complete lines of buf[pos:end]; returns where it stopped.
 
     Stops early, at a line boundary, when the output buffers are nearly full."""

@@ -46,7 +46,7 @@ def fnv(buf: np.ndarray, a: int, b: int, h: np.uint64) -> np.uint64:
 @njit(cache=True)
 def nonzero_key(h: np.uint64) -> int:
     k = np.int64(h)
-    return 1 if k == 0 or k == NONE else k
+    return 1 if k == 0 or k == NONE else int(k)
 
 
 @njit(cache=True)

@@ -17,7 +17,7 @@ N_TABLES = 5
 
 
 @njit(cache=True)
-def bits(buf, a, start, width):  # type: ignore[no-untyped-def]
+def bits(buf, a, start, width):
     """Unsigned value of `width` bits at bit `start` of the armoured payload at buf[a:]."""
     first = start // 6
     last = (start + width - 1) // 6
@@ -30,7 +30,7 @@ def bits(buf, a, start, width):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
-def layout_of(buf, a, nbits, mtype):  # type: ignore[no-untyped-def]
+def layout_of(buf, a, nbits, mtype):
     if mtype == 1 or mtype == 2 or mtype == 3:
         return L_POS_A
     if mtype == 18:
@@ -56,7 +56,7 @@ def layout_of(buf, a, nbits, mtype):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
-def _new_row(t, i, n_rows, vals, row_tab, row_msg, txt_len):  # type: ignore[no-untyped-def]
+def _new_row(t, i, n_rows, vals, row_tab, row_msg, txt_len):
     r = n_rows
     vals[r, :] = np.nan
     txt_len[r, :] = -1
@@ -66,7 +66,7 @@ def _new_row(t, i, n_rows, vals, row_tab, row_msg, txt_len):  # type: ignore[no-
 
 
 @njit(cache=True)
-def decode_payloads(m_buf, m_off, m_fill, n, specs, vals, row_tab, row_msg,  # type: ignore[no-untyped-def]
+def decode_payloads(m_buf, m_off, m_fill, n, specs, vals, row_tab, row_msg,
                     txt, txt_len, m_status, m_type, counters):
     """Decode messages 0..n-1 into rows; m_status[i] is 0 or a reject code."""
     first, table, column, start, width, kind, scale, na, has_na, min_bits = specs

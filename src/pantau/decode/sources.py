@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from pantau.decode.decoder import DecodedBatch, Decoder, DecodeOptions
+from pantau.decode.decoder import DecodedBatch, DecodeOptions, Decoder
 from pantau.decode.reasons import Reject
 from pantau.errors import InputError
 

@@ -13,7 +13,9 @@ import numpy as np
 
 from pantau import schema
 
-U, I, B, T = 0, 1, 2, 3  # unsigned, signed (two's complement), boolean, 6-bit text
+# unsigned, signed (two's complement), boolean, 6-bit text: short, as the tables below read
+# best with one-letter kinds
+U, I, B, T = 0, 1, 2, 3  # noqa: E741
 
 DEG_1_10000_MIN = 600_000.0  # lon/lat: raw units per degree (1/10000 minute)
 DEG_1_10_MIN = 600.0  # type 27 lon/lat: raw units per degree (1/10 minute)

@@ -53,7 +53,7 @@ class PositionArchive:
             tmp = folder / f".part-{n:05d}.partial"
             pq.write_table(sorted_table.slice(int(a), int(b - a)), tmp, compression="zstd")
             os.replace(tmp, final)
-        return table.num_rows
+        return int(table.num_rows)
 
     def commit(self, run_id: str) -> None:
         """Move a run's staged files into the archive (safe to repeat after a crash)."""

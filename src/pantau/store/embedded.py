@@ -92,7 +92,7 @@ class EmbeddedStore:
             self._con.execute(f"INSERT OR REPLACE INTO {quote(table)} SELECT * FROM _rows")
         finally:
             self._con.unregister("_rows")
-        return data.num_rows
+        return int(data.num_rows)
 
     def select(self, table: str, where: Where | None = None, order_by: str | None = None,
                limit: int | None = None) -> pa.Table:
