@@ -7,6 +7,8 @@ import typer
 from pantau import __version__
 from pantau.cli.decode import decode
 from pantau.cli.demo import demo
+from pantau.cli.ingest import ingest
+from pantau.cli.query import stats, track, vessels
 
 app = typer.Typer(
     name="pantau",
@@ -16,6 +18,10 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.command()(decode)
+app.command()(ingest)
+app.command()(stats)
+app.command()(vessels)
+app.command()(track)
 app.command()(demo)
 
 

@@ -28,6 +28,7 @@ class PositionArchive:
     def __init__(self, data_dir: str | Path):
         self.root = Path(data_dir) / "positions"
         self.staging = Path(data_dir) / "staging"
+        self.rejects = Path(data_dir) / "rejects"
 
     # -- writing --------------------------------------------------------------------------
     def stage(self, run_id: str, table: pa.Table) -> int:
@@ -64,6 +65,10 @@ class PositionArchive:
             target = self.root / f.parent.name / f"{run_id}-{f.name}"
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(f, target)
+        for f in sorted(run_dir.glob("*.parquet")):  # the run's rejects, kept with reasons
+            target = self.rejects / f"{run_id}-{f.name}"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(f, target)
         shutil.rmtree(run_dir, ignore_errors=True)
 
     def discard(self, run_id: str) -> None:
@@ -72,7 +77,8 @@ class PositionArchive:
     def remove_run(self, run_id: str) -> int:
         """Delete a run's committed files (used to redo a run that died mid-commit)."""
         removed = 0
-        for f in self.root.glob(f"day=*/{run_id}-part-*.parquet"):
+        for f in [*self.root.glob(f"day=*/{run_id}-part-*.parquet"),
+                  *self.rejects.glob(f"{run_id}-*.parquet")]:
             f.unlink()
             removed += 1
         return removed

@@ -1,0 +1,195 @@
+"""`pantau ingest`: decode -> store -> tracks -> zones -> registry, once per input.
+
+Per input: skip it if these bytes were ingested before; settle a run of it that died;
+decode in batches; clean, segment and label positions and stage them in the archive;
+merge static reports into the registry; then commit: registry and state first, then the
+archive files (renames), then mark the run done. A crash at any point leaves the store
+readable, and running the same command again completes the work.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pantau.decode import DecodeCounts, DecodeOptions, Decoder, decode_input
+from pantau.decode.sources import check_readable
+from pantau.pipeline.enrich import Enriched, Geography, enrich
+from pantau.pipeline.rejects import RejectSink
+from pantau.pipeline.runs import Run, RunBook, fingerprint
+from pantau.pipeline.vessels import update_registry
+from pantau.registry.schema import IDENTITY_HISTORY, VESSELS
+from pantau.schema import POSITIONS, STATICS, UTC_TS
+from pantau.store.archive import PositionArchive
+from pantau.store.embedded import EmbeddedStore
+from pantau.tracks import SEGMENT_STATE, SegmentState
+
+STATE_FILE = "segments.parquet"
+
+
+@dataclass(frozen=True)
+class IngestOptions:
+    decode: DecodeOptions = field(default_factory=DecodeOptions)
+    #: receive time for positions that carry none; without it they are rejected
+    assume_time: datetime | None = None
+    #: positions processed (cleaned, segmented, labelled, staged) at a time
+    chunk_positions: int = 500_000
+
+
+@dataclass
+class InputReport:
+    input: str
+    skipped: bool = False  # these bytes were ingested before
+    decode: DecodeCounts | None = None
+    positions: int = 0  # archived
+    dropped: dict[str, int] = field(default_factory=dict)  # set aside before archiving
+    statics: int = 0
+    vessels: int = 0  # vessels in the registry afterwards
+    history: int = 0  # identity changes recorded
+    seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+
+class Ingestor:
+    def __init__(self, data_dir: str | Path, geography: Geography,
+                 watchlist: pa.Table | None = None, options: IngestOptions | None = None):
+        self.data_dir = Path(data_dir)
+        self.store = EmbeddedStore(self.data_dir)
+        self.archive = PositionArchive(self.data_dir)
+        self.runs = RunBook(self.store, self.archive)
+        self.geo = geography
+        self.watchlist = watchlist
+        self.options = options or IngestOptions()
+
+    def close(self) -> None:
+        self.store.close()
+
+    # -- state ----------------------------------------------------------------------------
+    def _state_path(self) -> Path:
+        return self.data_dir / "state" / STATE_FILE
+
+    def _load_state(self) -> SegmentState:
+        path = self._state_path()
+        if path.exists():
+            return SegmentState(pq.read_table(path).cast(SEGMENT_STATE))
+        return SegmentState.empty()
+
+    def _save_state(self, state: SegmentState) -> None:
+        path = self._state_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".partial")
+        pq.write_table(state.segments, tmp)
+        os.replace(tmp, path)
+
+    # -- one input ------------------------------------------------------------------------
+    def ingest(self, name: str, on_raw_bytes: Callable[[int], None] | None = None
+               ) -> InputReport:
+        check_readable(name)
+        started = time.perf_counter()
+        report = InputReport(name)
+        fp = fingerprint(name) if name != "-" else f"stdin-{time.time_ns()}"
+        report.notes += self.runs.recover(fp)
+        if self.runs.already_done(fp):
+            report.skipped = True
+            return report
+        run = self.runs.start(name, fp)
+        decoder = Decoder(self.options.decode)
+        state = self._load_state()
+        vessels = self.store.select("vessels").cast(VESSELS)
+        history: list[pa.Table] = []
+        statics: list[pa.RecordBatch] = []
+        with RejectSink(self.archive.staging / run.run_id) as sink:
+            for chunk in self._position_chunks(decoder, name, statics, sink, on_raw_bytes):
+                enriched = self._stage(run, chunk, state, report, sink)
+                state = enriched.state
+                vessels, changes = update_registry(
+                    vessels, _statics(statics), enriched.positions, self.watchlist)
+                statics.clear()
+                history.append(changes)
+            if statics:
+                vessels, changes = update_registry(
+                    vessels, _statics(statics), POSITIONS.empty_table(), self.watchlist)
+                history.append(changes)
+        report.decode = decoder.counts
+        report.statics = sum(report.decode.by_type.get(t, 0) for t in (5, 19, 24))
+        self._commit(run, vessels, history, state, report)
+        report.vessels = vessels.num_rows
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _position_chunks(self, decoder: Decoder, name: str, statics: list[pa.RecordBatch],
+                         sink: RejectSink,
+                         on_raw_bytes: Callable[[int], None] | None) -> Iterator[pa.Table]:
+        pending: list[pa.RecordBatch] = []
+        n = 0
+        for batch in decode_input(decoder, name, on_raw_bytes):
+            if batch.statics.num_rows:
+                statics.append(batch.statics)
+            sink.rejects(batch.rejects)
+            if batch.positions.num_rows:
+                pending.append(batch.positions)
+                n += batch.positions.num_rows
+            if n >= self.options.chunk_positions:
+                yield pa.Table.from_batches(pending)
+                pending, n = [], 0
+        if pending:
+            yield pa.Table.from_batches(pending)
+
+    def _stage(self, run: Run, positions: pa.Table, state: SegmentState,
+               report: InputReport, sink: RejectSink) -> Enriched:
+        if self.options.assume_time is not None:
+            t = pa.scalar(self.options.assume_time, UTC_TS)
+            filled = pa.compute.coalesce(positions["received_at"], t)
+            positions = positions.set_column(
+                positions.schema.get_field_index("received_at"), "received_at", filled)
+        enriched = enrich(positions, state, self.geo)
+        if enriched.dropped.num_rows:
+            for reason, n in zip(*_value_counts(enriched.dropped["reason"]), strict=True):
+                report.dropped[reason] = report.dropped.get(reason, 0) + n
+        report.positions += self.archive.stage(run.run_id, enriched.positions)
+        sink.dropped(enriched.dropped)
+        return enriched
+
+    def _commit(self, run: Run, vessels: pa.Table, history: list[pa.Table],
+                state: SegmentState, report: InputReport) -> None:
+        changes = pa.concat_tables([h.cast(IDENTITY_HISTORY) for h in history]) if history \
+            else IDENTITY_HISTORY.empty_table()
+        report.history = changes.num_rows
+        self.store.upsert("vessels", vessels)
+        self.store.upsert("vessel_history", changes.filter(
+            pa.compute.is_valid(changes["changed_at"])))
+        self._save_state(state)
+        counts = _counts_json(report)
+        self.runs.committing(run, counts)
+        self.runs.done(run)
+
+
+def _statics(batches: list[pa.RecordBatch]) -> pa.Table:
+    return pa.Table.from_batches(batches, schema=STATICS)
+
+
+def _value_counts(values: pa.ChunkedArray) -> tuple[list[str], list[int]]:
+    vc = pa.compute.value_counts(values.combine_chunks())
+    return vc.field("values").to_pylist(), vc.field("counts").to_pylist()
+
+
+def _counts_json(report: InputReport) -> dict[str, object]:
+    d = report.decode
+    return {
+        "positions": report.positions, "dropped": report.dropped,
+        "decode": None if d is None else {
+            "lines": d.lines, "decoded": d.decoded, "skipped": d.skipped,
+            "rejected": d.rejected, "by_type": {str(k): v for k, v in d.by_type.items()}},
+    }
+
+
+def dumps(report: InputReport) -> str:
+    return json.dumps(_counts_json(report))
