@@ -17,11 +17,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pantau.decode import DecodeCounts, DecodeOptions, Decoder, decode_input
 from pantau.decode.sources import check_readable
+from pantau.errors import OutputError
 from pantau.pipeline.enrich import Enriched, Geography, enrich
 from pantau.pipeline.rejects import RejectSink
 from pantau.pipeline.runs import Run, RunBook, fingerprint
@@ -92,6 +94,17 @@ class Ingestor:
     # -- one input ------------------------------------------------------------------------
     def ingest(self, name: str, on_raw_bytes: Callable[[int], None] | None = None
                ) -> InputReport:
+        try:
+            return self._ingest(name, on_raw_bytes)
+        except (OSError, duckdb.IOException) as e:
+            # disk full, or the directory went read-only: nothing committed is touched;
+            # the unfinished run is discarded the next time
+            reason = getattr(e, "strerror", None) or str(e)
+            raise OutputError(f"{self.data_dir}: writing failed while ingesting {name} "
+                              f"({reason}); what was ingested before is intact, run the "
+                              "command again once the problem is fixed") from None
+
+    def _ingest(self, name: str, on_raw_bytes: Callable[[int], None] | None) -> InputReport:
         check_readable(name)
         started = time.perf_counter()
         report = InputReport(name)
