@@ -167,6 +167,99 @@ DECODE_TABLES: dict[str, pa.Schema] = {
 }
 
 
+# -- vessel registry ---------------------------------------------------------------------
+
+VESSEL_COLUMNS = (
+    Column("mmsi", pa.int64(), "Maritime Mobile Service Identity"),
+    Column("shipname", pa.string(), "latest known vessel name"),
+    Column("callsign", pa.string(), "latest known call sign"),
+    Column("imo", pa.int64(), "latest known IMO number"),
+    Column("ship_type", pa.uint8(), "latest known AIS ship and cargo type code"),
+    Column("length_m", pa.uint16(), "to_bow + to_stern, metres; null when both are 0 or null"),
+    Column("beam_m", pa.uint16(), "to_port + to_starboard, metres; null when both are 0 or null"),
+    Column("flag", pa.string(), "ISO 3166 alpha-2 code of the MMSI's MID; null if none"),
+    Column("mmsi_kind", pa.string(), "kind of station by MMSI format (ITU-R M.585)"),
+    Column("first_seen", UTC_TS, "earliest received_at of a static report; null if none had one"),
+    Column("last_seen", UTC_TS, "latest received_at of a static report; null if none had one"),
+    Column("n_static_reports", pa.int64(), "static reports merged (type 5, 19, 24 A and B)"),
+    Column("category", pa.string(), "vessel category (watchlist categories)"),
+    Column("category_basis", pa.string(), "why: watchlist, ship_type or default"),
+)
+
+HISTORY_COLUMNS = (
+    Column("mmsi", pa.int64(), "Maritime Mobile Service Identity"),
+    Column("field", pa.string(), "shipname, callsign, imo or ship_type"),
+    Column("old_value", pa.string(), "value before the change, as text"),
+    Column("new_value", pa.string(), "value after the change, as text"),
+    Column("changed_at", UTC_TS, "received_at of the report that changed it; null if unknown"),
+)
+
+WATCHLIST_COLUMNS = (
+    Column("mmsi", pa.int64(), "Maritime Mobile Service Identity"),
+    Column("category", pa.string(), "one of CATEGORIES"),
+    Column("name", pa.string(), "analyst's name for the vessel; null when empty"),
+)
+
+WATCHLIST_REJECT_COLUMNS = (
+    Column("line", pa.int64(), "1-based line number in the watchlist file"),
+    Column("reason", pa.string(), "reject code (see pantau.registry.watchlist.REASONS)"),
+    Column("detail", pa.string(), "what exactly was wrong, for the analyst"),
+    Column("raw", pa.string(), "the line as written"),
+)
+
+REGISTRY_VESSELS = _schema(VESSEL_COLUMNS)
+IDENTITY_HISTORY = _schema(HISTORY_COLUMNS)
+WATCHLIST = _schema(WATCHLIST_COLUMNS)
+WATCHLIST_REJECTS = _schema(WATCHLIST_REJECT_COLUMNS)
+
+
+# -- tracks ------------------------------------------------------------------------------
+
+REASON = Column("reason", pa.string(), "why the row was dropped (DropReason value)")
+
+#: Columns :func:`pantau.tracks.segment` appends to every position.
+LABEL_COLUMNS = (
+    Column("segment_id", pa.int64(),
+           "63-bit hash of the segment's first point (mmsi, received_at, lon, lat)"),
+    Column("dt_s", pa.float64(),
+           "seconds since the previous point of the same segment; null for its first point"),
+    Column("distance_m", pa.float64(),
+           "haversine metres from the previous point of the same segment; null for its first"),
+    Column("implied_speed_kn", pa.float64(),
+           "distance_m / dt_s in knots; null for a segment's first point and when dt_s is 0"),
+)
+
+SEGMENT_STATE_COLUMNS = (
+    Column("mmsi", pa.int64(), "Maritime Mobile Service Identity"),
+    Column("segment_id", pa.int64(), "id of an open segment of this MMSI"),
+    Column("first_at", UTC_TS, "received_at of the segment's first point"),
+    Column("last_at", UTC_TS, "received_at of the segment's last point so far"),
+    Column("last_lon", pa.float64(), "longitude of that last point, degrees east"),
+    Column("last_lat", pa.float64(), "latitude of that last point, degrees north"),
+    Column("n_points", pa.int64(), "points in the segment so far, all calls together"),
+)
+
+SEGMENT_SUMMARY_COLUMNS = (
+    Column("mmsi", pa.int64(), "Maritime Mobile Service Identity"),
+    Column("segment_id", pa.int64(), "segment id (see LABEL_COLUMNS)"),
+    Column("start", UTC_TS, "received_at of the segment's first point in the table"),
+    Column("end", UTC_TS, "received_at of the segment's last point in the table"),
+    Column("duration_s", pa.float64(), "end - start, seconds"),
+    Column("n_points", pa.int64(), "points of the segment in the table"),
+    Column("distance_m", pa.float64(),
+           "sum of distance_m over those points (the first point's link to an earlier call "
+           "counts, so per-call sums add up)"),
+    Column("first_lon", pa.float64(), "longitude of the first point, degrees east"),
+    Column("first_lat", pa.float64(), "latitude of the first point, degrees north"),
+    Column("last_lon", pa.float64(), "longitude of the last point, degrees east"),
+    Column("last_lat", pa.float64(), "latitude of the last point, degrees north"),
+)
+
+LABELS = _schema(LABEL_COLUMNS)
+SEGMENT_STATE = _schema(SEGMENT_STATE_COLUMNS)
+SEGMENT_SUMMARY = _schema(SEGMENT_SUMMARY_COLUMNS)
+
+
 # -- operational tables (the Store) -------------------------------------------------------
 # Each has a primary key; nested values (details, terms, counts) are JSON text so that every
 # backend (DuckDB, PostgreSQL) stores them the same way.
@@ -183,30 +276,10 @@ class StoreTable:
         return _schema(self.columns)
 
 
-VESSELS = StoreTable("vessels", (
-    Column("mmsi", pa.int64(), "Maritime Mobile Service Identity"),
-    Column("shipname", pa.string(), "latest known name"),
-    Column("callsign", pa.string(), "latest known call sign"),
-    Column("imo", pa.int64(), "latest known IMO number"),
-    Column("ship_type", pa.uint8(), "latest known AIS ship and cargo type"),
-    Column("length_m", pa.float64(), "to_bow + to_stern, metres"),
-    Column("beam_m", pa.float64(), "to_port + to_starboard, metres"),
-    Column("flag", pa.string(), "ISO 3166 alpha-2 of the MMSI's MID"),
-    Column("mmsi_kind", pa.string(), "ship, coast_station, aid_to_navigation, ..."),
-    Column("first_seen", UTC_TS, "first report of any kind"),
-    Column("last_seen", UTC_TS, "last report of any kind"),
-    Column("n_static_reports", pa.int64(), "static reports merged"),
-    Column("category", pa.string(), "coast_guard, maritime_militia, navy, ... or other"),
-    Column("category_basis", pa.string(), "watchlist, ship_type or default"),
-), key=("mmsi",))
+VESSELS = StoreTable("vessels", VESSEL_COLUMNS, key=("mmsi",))
 
-VESSEL_HISTORY = StoreTable("vessel_history", (
-    Column("mmsi", pa.int64(), "vessel"),
-    Column("field", pa.string(), "identity field that changed"),
-    Column("old_value", pa.string(), "value before"),
-    Column("new_value", pa.string(), "value after"),
-    Column("changed_at", UTC_TS, "receive time of the report that changed it"),
-), key=("mmsi", "field", "changed_at", "new_value"))
+VESSEL_HISTORY = StoreTable("vessel_history", HISTORY_COLUMNS,
+                            key=("mmsi", "field", "changed_at", "new_value"))
 
 EVENTS = StoreTable("events", (
     Column("event_id", pa.string(), "stable id: re-processing never duplicates"),

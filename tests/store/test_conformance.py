@@ -15,7 +15,7 @@ T0 = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 
 
 def _vessel(mmsi: int, name: str, seen: datetime = T0) -> dict[str, object]:
-    return {"mmsi": mmsi, "shipname": name, "ship_type": 55, "length_m": 83.5, "flag": "MY",
+    return {"mmsi": mmsi, "shipname": name, "ship_type": 55, "length_m": 84, "flag": "MY",
             "first_seen": seen, "last_seen": seen, "category": "law_enforcement",
             "category_basis": "ship_type"}
 
@@ -36,7 +36,7 @@ def test_upsert_then_select_round_trips_types_and_utc(store: Store) -> None:
     assert store.upsert("vessels", rows) == 2
     got = store.select("vessels", order_by="mmsi").to_pylist()
     assert [r["mmsi"] for r in got] == [412000002, 533000001]
-    assert got[1]["shipname"] == "KD TUNAS" and got[1]["length_m"] == 83.5
+    assert got[1]["shipname"] == "KD TUNAS" and got[1]["length_m"] == 84
     assert got[1]["first_seen"] == T0 and got[1]["first_seen"].utcoffset() == timedelta(0)
     assert got[1]["imo"] is None
 

@@ -11,8 +11,8 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     # 1: the operational tables
     (
         """CREATE TABLE "vessels" ("mmsi" BIGINT, "shipname" TEXT, "callsign" TEXT,
-        "imo" BIGINT, "ship_type" INTEGER, "length_m" DOUBLE PRECISION,
-        "beam_m" DOUBLE PRECISION, "flag" TEXT, "mmsi_kind" TEXT, "first_seen" TIMESTAMPTZ,
+        "imo" BIGINT, "ship_type" INTEGER, "length_m" INTEGER,
+        "beam_m" INTEGER, "flag" TEXT, "mmsi_kind" TEXT, "first_seen" TIMESTAMPTZ,
         "last_seen" TIMESTAMPTZ, "n_static_reports" BIGINT, "category" TEXT,
         "category_basis" TEXT, PRIMARY KEY ("mmsi"))""",
         """CREATE TABLE "vessel_history" ("mmsi" BIGINT, "field" TEXT, "old_value" TEXT,
