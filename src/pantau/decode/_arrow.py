@@ -9,7 +9,7 @@ import numpy as np
 import pyarrow as pa
 
 from pantau import schema
-from pantau.decode._state import NONE, RAW_CAP, FrameOutput, KernelState
+from pantau.decode._state import NONE, RAW_CAP, X_N_SRC, FrameOutput, KernelState
 from pantau.decode.reasons import REJECT_NAMES
 from pantau.decode.specs import MAX_TEXT_CHARS, TABLE_NAMES, TABLE_SCHEMAS, Table, table_columns
 
@@ -97,9 +97,17 @@ def _times(us: np.ndarray) -> pa.Array:
 
 
 def _sources(state: KernelState, idx: np.ndarray) -> pa.Array:
-    used, local = np.unique(idx, return_inverse=True)
-    names = pa.array([state.source_name(int(i)) if i >= 0 else "" for i in used], pa.string())
-    return names.take(pa.array(local.astype(np.int32), mask=idx < 0))
+    """Receiver names by index: a take from an array of every name known so far, rebuilt
+    only when a new receiver appeared (at most once per batch)."""
+    n_known = int(state.ctx[X_N_SRC])
+    if state.names is None or state.names_known != n_known:
+        slots = np.flatnonzero(state.src_hash)
+        names = [""] * state.src_hash.shape[0]
+        for i in slots:
+            names[i] = state.source_name(int(i))
+        state.names, state.names_known = pa.array(names, pa.string()), n_known
+    missing = idx < 0
+    return state.names.take(pa.array(np.where(missing, 0, idx).astype(np.int32), mask=missing))
 
 
 def build_tables(state: KernelState, fo: FrameOutput, po: PayloadOutput, n_msgs: int,
@@ -112,10 +120,13 @@ def build_tables(state: KernelState, fo: FrameOutput, po: PayloadOutput, n_msgs:
         sch = TABLE_SCHEMAS[t]
         numeric, text = _COLUMNS[t]
         arrays: dict[str, pa.Array] = {}
+        block = np.ascontiguousarray(po.vals[rows, :len(numeric)].T)
         for j, name in enumerate(numeric):
-            arrays[name] = _numeric(po.vals[rows, j], name, sch.field(name).type)
+            arrays[name] = _numeric(block[j], name, sch.field(name).type)
+        if text:
+            tx, tl = po.txt[rows], po.txt_len[rows]
         for k, name in enumerate(text):
-            arrays[name] = _strings(po.txt[rows, k], po.txt_len[rows, k])
+            arrays[name] = _strings(tx[:, k], tl[:, k])
         if t == Table.OTHER:
             arrays["payload"] = _slices(fo.m_buf, fo.m_off[msgs], fo.m_off[msgs + 1])
             arrays["fill_bits"] = pa.array(fo.m_fill[msgs].astype(np.uint8))

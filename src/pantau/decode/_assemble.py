@@ -38,13 +38,14 @@ REJ_FRAGMENT_TABLE_FULL = 15
 REJ_LINE_TOO_LONG = 16
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def add_reject(out, counters, line, reason, buf, a, b):
     r_line, r_reason, r_raw, r_off, n = out[8], out[9], out[10], out[11], out[12]
     i = n[1]
     start = r_off[i]
     m = min(b - a, RAW_CAP)
-    r_raw[start:start + m] = buf[a:a + m]
+    for t in range(m):
+        r_raw[start + t] = buf[a + t]
     r_off[i + 1] = start + m
     r_line[i] = line
     r_reason[i] = reason
@@ -52,7 +53,7 @@ def add_reject(out, counters, line, reason, buf, a, b):
     counters[K_REJECT + reason] += 1
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def reject_slot(st, out, s, reason):
     """Every fragment held in slot s becomes a reject; the slot is freed."""
     counters = st[0]
@@ -63,7 +64,7 @@ def reject_slot(st, out, s, reason):
     free_slot(st, s)
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def free_slot(st, s):
     ctx, sl_key, sl_mask, active = st[1], st[2], st[4], st[14]
     sl_key[s] = 0
@@ -76,7 +77,7 @@ def free_slot(st, s):
             break
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def source_index(st, buf, a, b):
     """Index of the receiver id buf[a:b] in the source table (added when new)."""
     ctx, src_hash, src_bytes, src_len = st[1], st[15], st[16], st[17]
@@ -94,7 +95,8 @@ def source_index(st, buf, a, b):
                 return -1  # table full: the source stays unnamed
             src_hash[j] = key
             m = min(b - a, src_bytes.shape[1])
-            src_bytes[j, :m] = buf[a:a + m]
+            for t in range(m):
+                src_bytes[j, t] = buf[a + t]
             src_len[j] = m
             ctx[X_N_SRC] += 1
             return j
@@ -102,39 +104,38 @@ def source_index(st, buf, a, b):
     return -1
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def seen_recently(st, h, time_us):
-    """True when message hash h was seen within the dedup window; records it either way."""
-    ctx, dd_hash, dd_time, dd_ord = st[1], st[18], st[19], st[20]
+    """True when message hash h was seen within the dedup window; records it either way.
+
+    A 2-way set-associative cache: the two candidate rows (hash, time, ordinal, -) share
+    one 64-byte line, so a look-up costs one memory access. An entry can be pushed out
+    early only by a newer message landing in the same set: a missed duplicate, never a
+    false one."""
+    ctx, dd = st[1], st[18]
     ctx[X_MSG_ORD] += 1
     ordinal = ctx[X_MSG_ORD]
     if ctx[X_DEDUP] == 0:
         return False
-    size = dd_hash.shape[0]
-    base = np.uint64(h) % np.uint64(size)
-    victim = -1
-    oldest = ordinal + 1
-    for probe in range(8):
-        j = np.int64((base + np.uint64(probe)) % np.uint64(size))
-        if dd_hash[j] == h:
-            t0 = dd_time[j]
+    j = np.int64(np.uint64(h) % np.uint64(dd.shape[0])) & ~1
+    for w in range(j, j + 2):
+        if dd[w, 0] == h:
+            t0 = dd[w, 1]
             if time_us != NONE and t0 != NONE:
                 dup = abs(time_us - t0) <= ctx[X_DEDUP_WINDOW_US]
             else:
-                dup = ordinal - dd_ord[j] <= ctx[X_DEDUP_WINDOW_MSGS]
-            dd_time[j] = time_us
-            dd_ord[j] = ordinal
+                dup = ordinal - dd[w, 2] <= ctx[X_DEDUP_WINDOW_MSGS]
+            dd[w, 1] = time_us
+            dd[w, 2] = ordinal
             return dup
-        if dd_ord[j] < oldest:
-            oldest = dd_ord[j]
-            victim = int(j)
-    dd_hash[victim] = h
-    dd_time[victim] = time_us
-    dd_ord[victim] = ordinal
+    victim = j if dd[j, 2] <= dd[j + 1, 2] else j + 1
+    dd[victim, 0] = h
+    dd[victim, 1] = time_us
+    dd[victim, 2] = ordinal
     return False
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _commit(st, out, h, fill, time_us, src, line, pay_end, raw_end, n_parts):
     """Finish the message whose bytes were just copied at index n[0], unless a duplicate."""
     counters = st[0]
@@ -156,20 +157,22 @@ def _commit(st, out, h, fill, time_us, src, line, pay_end, raw_end, n_parts):
     counters[K_MESSAGES] += 1
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def emit_single(st, out, buf, pa, pb, fill, time_us, src, line, ra, rb):
     m_buf, m_off, m_raw, m_raw_off, n = out[0], out[1], out[6], out[7], out[12]
     i = n[0]
     p = m_off[i]
-    m_buf[p:p + pb - pa] = buf[pa:pb]
+    for t in range(pb - pa):
+        m_buf[p + t] = buf[pa + t]
     q = m_raw_off[i]
     m = min(rb - ra, RAW_CAP)
-    m_raw[q:q + m] = buf[ra:ra + m]
+    for t in range(m):
+        m_raw[q + t] = buf[ra + t]
     _commit(st, out, fnv(buf, pa, pb, FNV_OFFSET), fill, time_us, src, line,
             p + pb - pa, q + m, 1)
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def emit(st, out, pay, pay_len, n_parts, fill, time_us, src, line, raw, raw_len):
     """Append one multi-part message; parts are rows of pay (payload) and raw (text)."""
     m_buf, m_off, m_raw, m_raw_off, n = out[0], out[1], out[6], out[7], out[12]
@@ -178,7 +181,8 @@ def emit(st, out, pay, pay_len, n_parts, fill, time_us, src, line, raw, raw_len)
     h = FNV_OFFSET
     for k in range(n_parts):
         m = pay_len[k]
-        m_buf[p:p + m] = pay[k, :m]
+        for t in range(m):
+            m_buf[p + t] = pay[k, t]
         h = fnv(pay[k], 0, m, h)
         p += m
     q = m_raw_off[i]
@@ -187,12 +191,13 @@ def emit(st, out, pay, pay_len, n_parts, fill, time_us, src, line, raw, raw_len)
             m_raw[q] = 10  # '\n' between fragments
             q += 1
         m = min(raw_len[k], RAW_CAP)
-        m_raw[q:q + m] = raw[k, :m]
+        for t in range(m):
+            m_raw[q + t] = raw[k, t]
         q += m
     _commit(st, out, h, fill, time_us, src, line, p, q, n_parts)
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def expire(st, out, now_us, rec, force, reason):
     """Reject pending groups older than the timeout (all of them when force)."""
     ctx, sl_time, sl_rec, active = st[1], st[5], st[6], st[14]
@@ -214,7 +219,7 @@ def expire(st, out, now_us, rec, force, reason):
             j += 1
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def fragment(st, out, buf, pa, pb, fill, count, num, key, time_us, src, line,
              ra, rb, rec):
     """Store one fragment; emit the message when its last fragment arrives."""
@@ -274,9 +279,11 @@ def fragment(st, out, buf, pa, pb, fill, count, num, key, time_us, src, line,
     sl_line[s, k] = line
     sl_fill[s, k] = fill
     sl_paylen[s, k] = pb - pa
-    sl_pay[s, k, :pb - pa] = buf[pa:pb]
+    for t in range(pb - pa):
+        sl_pay[s, k, t] = buf[pa + t]
     m = min(rb - ra, FRAG_RAW_CAP)
-    sl_raw[s, k, :m] = buf[ra:ra + m]
+    for t in range(m):
+        sl_raw[s, k, t] = buf[ra + t]
     sl_rawlen[s, k] = m
     if sl_mask[s] == (1 << count) - 1:
         emit(st, out, sl_pay[s], sl_paylen[s], count, sl_fill[s, count - 1], sl_time[s],

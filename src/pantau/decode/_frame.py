@@ -57,7 +57,7 @@ R_FRAGMENT_TIMEOUT, R_LINE_TOO_LONG = 12, 16
 BACKSLASH, BANG, DOLLAR, STAR, COMMA, COLON = 92, 33, 36, 42, 44, 58
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _tag_block(buf, a, b, st):
     """Parse tag block text buf[a:b] (between the backslashes).
 
@@ -109,12 +109,13 @@ def _tag_block(buf, a, b, st):
     return (R_BAD_TAG_CK if bad_ck else 0), time_us, src, gtot, gid
 
 
-@njit(cache=True)
-def _pghp_time(buf, a, b):
+@njit(cache=True, _nrt=False)
+def _pghp_time(buf, a, b, v):
     """Time of a Gatehouse '$PGHP,1,yyyy,mm,dd,hh,mm,ss,ms,...' line, or NONE.
 
     buf[a:b] starts at 'PGHP' (field 0), so the year is field 2."""
-    v = np.zeros(9, np.int64)
+    for k in range(9):
+        v[k] = 0
     p, k = a, 0
     while p < b and k < 9:
         q = p
@@ -128,18 +129,18 @@ def _pghp_time(buf, a, b):
     return civil_us(v[2], v[3], v[4], v[5], v[6], v[7], v[8] * 1000)
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _skip_line(st, kind):
     st[0][K_SKIP + kind] += 1
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _fragment_key(base, chan, seq, count):
     return nonzero_key(((base * np.uint64(1000003) + np.uint64(chan)) * np.uint64(1009)
                         + np.uint64(seq)) * np.uint64(11) + np.uint64(count))
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _untagged_key(st, key, chan, seq, count, num):
     """Key for a later fragment with neither an s: field nor a group. Unless an untagged
     message of its own waits, it joins the newest pending message with the same sequence
@@ -158,12 +159,12 @@ def _untagged_key(st, key, chan, seq, count, num):
     return found
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _sentence(buf, p, le, st, out, line, rec_start, time_us, src, gtot, gid):
     """Frame the sentence at buf[p] ('!' or '$'); returns the index after it."""
     counters, ctx = st[0], st[1]
     star, ck = -1, 0
-    commas = np.empty(8, np.int64)
+    commas = out[13]
     nc = 0
     q = p + 1
     while q < le:
@@ -187,7 +188,7 @@ def _sentence(buf, p, le, st, out, line, rec_start, time_us, src, gtot, gid):
         kind = S_PROPRIETARY if p + 1 < le and buf[p + 1] == 80 else S_OTHER_NMEA  # '$P...'
         if kind == S_PROPRIETARY and p + 5 < le and buf[p + 2] == 71 and buf[p + 3] == 72 \
                 and buf[p + 4] == 80:  # $PGHP carries the time of the next sentence
-            ctx[X_PGHP_TIME] = _pghp_time(buf, p + 1, end)
+            ctx[X_PGHP_TIME] = _pghp_time(buf, p + 1, end, out[14])
         _skip_line(st, kind)
         return end
     if star < 0:
@@ -242,7 +243,7 @@ def _sentence(buf, p, le, st, out, line, rec_start, time_us, src, gtot, gid):
     return end
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _trailer_time(buf, a, b):
     """A Unix time in the last all-digit comma field after a checksum (',1357134218')."""
     t = NONE
@@ -259,7 +260,7 @@ def _trailer_time(buf, a, b):
     return t
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _opens_tag_block(buf, p, le):
     """True when the backslash at p opens a tag block: '\\...*hh\\' then a sentence."""
     q = p + 1
@@ -269,7 +270,7 @@ def _opens_tag_block(buf, p, le):
         buf[q + 1] == BANG or buf[q + 1] == DOLLAR or buf[q + 1] == BACKSLASH)
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _line(buf, ls, le, st, out):
     counters, ctx = st[0], st[1]
     line = ctx[X_LINE]
@@ -385,7 +386,7 @@ def _line(buf, ls, le, st, out):
             return
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def frame(buf, pos, end, final, st, out):
     """Frame complete lines of buf[pos:end]; returns where it stopped.
 

@@ -16,7 +16,7 @@ R_TOO_SHORT, R_UNKNOWN_TYPE = 17, 18
 N_TABLES = 5
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def bits(buf, a, start, width):
     """Unsigned value of `width` bits at bit `start` of the armoured payload at buf[a:]."""
     first = start // 6
@@ -29,7 +29,38 @@ def bits(buf, a, start, width):
     return np.int64(v & ((np.uint64(1) << np.uint64(width)) - np.uint64(1)))
 
 
-@njit(cache=True)
+N_WORDS = 8  # 512 bits unpacked per message: past every field of every layout
+
+
+@njit(cache=True, _nrt=False)
+def unpack(buf, a, b, words):  # type: ignore[no-untyped-def]
+    """The first 512 bits of the payload at buf[a:b] into big-endian uint64 words."""
+    for k in range(N_WORDS + 1):
+        words[k] = 0
+    n = min(b - a, N_WORDS * 64 // 6)
+    for k in range(n):
+        v = np.uint64(sixbit(buf[a + k]))
+        bit = 6 * k  # the 6 bits go to bit positions bit..bit+5 (MSB first)
+        wi = bit >> 6
+        off = bit & 63
+        if off <= 58:
+            words[wi] |= v << np.uint64(58 - off)
+        else:
+            words[wi] |= v >> np.uint64(off - 58)
+            words[wi + 1] |= v << np.uint64(122 - off)
+
+
+@njit(cache=True, _nrt=False)
+def wbits(words, start, width):  # type: ignore[no-untyped-def]
+    wi = start >> 6
+    off = start & 63
+    hi = words[wi] << np.uint64(off)
+    if off:
+        hi |= words[wi + 1] >> np.uint64(64 - off)
+    return np.int64(hi >> np.uint64(64 - width))
+
+
+@njit(cache=True, _nrt=False)
 def layout_of(buf, a, nbits, mtype):
     if mtype == 1 or mtype == 2 or mtype == 3:
         return L_POS_A
@@ -55,7 +86,7 @@ def layout_of(buf, a, nbits, mtype):
     return L_OTHER
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def _new_row(t, i, n_rows, vals, row_tab, row_msg, txt_len):
     r = n_rows
     vals[r, :] = np.nan
@@ -65,13 +96,12 @@ def _new_row(t, i, n_rows, vals, row_tab, row_msg, txt_len):
     return r
 
 
-@njit(cache=True)
+@njit(cache=True, _nrt=False)
 def decode_payloads(m_buf, m_off, m_fill, n, specs, vals, row_tab, row_msg,
-                    txt, txt_len, m_status, m_type, counters):
+                    txt, txt_len, m_status, m_type, counters, row_of, words):
     """Decode messages 0..n-1 into rows; m_status[i] is 0 or a reject code."""
     first, table, column, start, width, kind, scale, na, has_na, min_bits = specs
     n_rows = 0
-    row_of = np.empty(N_TABLES, np.int64)
     for i in range(n):
         a, b = m_off[i], m_off[i + 1]
         nbits = 6 * (b - a) - m_fill[i]
@@ -88,6 +118,7 @@ def decode_payloads(m_buf, m_off, m_fill, n, specs, vals, row_tab, row_msg,
             continue
         m_status[i] = 0
         counters[K_DECODED] += 1
+        unpack(m_buf, a, b, words)
         row_of[:] = -1
         for f in range(first[lay], first[lay + 1]):
             t = table[f]
@@ -102,7 +133,7 @@ def decode_payloads(m_buf, m_off, m_fill, n, specs, vals, row_tab, row_msg,
                 for k in range(w // 6):
                     if s + 6 * k + 6 > nbits:
                         break
-                    ch = bits(m_buf, a, s + 6 * k, 6)
+                    ch = wbits(words, s + 6 * k, 6)
                     if ch == 0:  # '@' ends the text
                         break
                     txt[r, c, length] = ch + 64 if ch < 32 else ch
@@ -113,12 +144,13 @@ def decode_payloads(m_buf, m_off, m_fill, n, specs, vals, row_tab, row_msg,
                 while length > lo and txt[r, c, length - 1] == 32:
                     length -= 1
                 if lo:
-                    txt[r, c, :length - lo] = txt[r, c, lo:length].copy()
+                    for k in range(length - lo):
+                        txt[r, c, k] = txt[r, c, lo + k]
                 txt_len[r, c] = length - lo if length > lo else -1
                 continue
             if s + w > nbits:
                 continue  # beyond a short payload: null
-            v = bits(m_buf, a, s, w)
+            v = wbits(words, s, w)
             if kind[f] == K_SIGNED and v >= (1 << (w - 1)):
                 v -= 1 << w
             if has_na[f] and v == na[f]:

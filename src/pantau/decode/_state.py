@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+import pyarrow as pa
 
 NONE = np.iinfo(np.int64).min  # "no time" in int64 microsecond columns
 
@@ -58,7 +59,7 @@ class KernelState:
 
     n_slots: int = 2048
     n_sources: int = 16384
-    n_dedup: int = 65536
+    n_dedup: int = 131072  # even: rows pair up into 2-way sets
     counters: np.ndarray = field(init=False)
     ctx: np.ndarray = field(init=False)
     # pending multi-part fragments
@@ -80,9 +81,10 @@ class KernelState:
     src_bytes: np.ndarray = field(init=False)
     src_len: np.ndarray = field(init=False)
     # recently seen messages
-    dd_hash: np.ndarray = field(init=False)
-    dd_time: np.ndarray = field(init=False)
-    dd_ord: np.ndarray = field(init=False)
+    dedup: np.ndarray = field(init=False)  # (n_dedup, 4): hash, time_us, ordinal, unused
+    # receiver names as an Arrow array, for the `source` columns (see _arrow._sources)
+    names: pa.Array | None = field(init=False, default=None)
+    names_known: int = field(init=False, default=-1)
 
     def __post_init__(self) -> None:
         s, p = self.n_slots, MAX_PARTS
@@ -105,9 +107,8 @@ class KernelState:
         self.src_hash = np.zeros(self.n_sources, np.int64)
         self.src_bytes = np.zeros((self.n_sources, 64), np.uint8)
         self.src_len = np.zeros(self.n_sources, np.int16)
-        self.dd_hash = np.zeros(self.n_dedup, np.int64)
-        self.dd_time = np.full(self.n_dedup, NONE, np.int64)
-        self.dd_ord = np.zeros(self.n_dedup, np.int64)
+        self.dedup = np.zeros((self.n_dedup, 4), np.int64)
+        self.dedup[:, 1] = NONE
 
     def source_name(self, index: int) -> str:
         n = int(self.src_len[index])

@@ -115,14 +115,17 @@ class Decoder:
         self._skip_rest = False  # dropping the rest of a line already rejected as too long
         self._ready: list[DecodedBatch] = []
         self._by_type = np.zeros(64, np.int64)
+        self._row_of = np.zeros(8, np.int64)
+        self._words = np.zeros(9, np.uint64)
         st = self._state
         self._st = (st.counters, st.ctx, st.sl_key, st.sl_count, st.sl_mask, st.sl_time,
                     st.sl_rec, st.sl_src, st.sl_line, st.sl_fill, st.sl_pay, st.sl_paylen,
                     st.sl_raw, st.sl_rawlen, st.active, st.src_hash, st.src_bytes, st.src_len,
-                    st.dd_hash, st.dd_time, st.dd_ord)
+                    st.dedup)
         fo = self._out
         self._ot = (fo.m_buf, fo.m_off, fo.m_fill, fo.m_time, fo.m_src, fo.m_line, fo.m_raw,
-                    fo.m_raw_off, fo.r_line, fo.r_reason, fo.r_raw, fo.r_off, self._n)
+                    fo.m_raw_off, fo.r_line, fo.r_reason, fo.r_raw, fo.r_off, self._n,
+                    np.zeros(8, np.int64), np.zeros(9, np.int64))
 
     # -- pushing bytes -------------------------------------------------------------------
     def feed(self, data: bytes) -> None:
@@ -223,7 +226,8 @@ class Decoder:
         fo, po = self._out, self._pay
         n_rows = decode_payloads(fo.m_buf, fo.m_off, fo.m_fill, n_msgs, _SPEC_TUPLE, po.vals,
                                  po.row_tab, po.row_msg, po.txt, po.txt_len, po.m_status,
-                                 po.m_type, self._state.counters)
+                                 po.m_type, self._state.counters,
+                                 self._row_of, self._words)
         ok = po.m_status[:n_msgs] == 0
         self._by_type += np.bincount(po.m_type[:n_msgs][ok], minlength=64)[:64]
         tables = build_tables(self._state, fo, po, n_msgs, n_rows)
