@@ -7,9 +7,8 @@
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
-from pantau.decode._lex import FNV_OFFSET, fnv, nonzero_key
+from pantau.decode._lex import FNV_OFFSET, fnv, kernel, nonzero_key
 from pantau.decode._state import (
     FRAG_RAW_CAP,
     K_FRAGMENTS,
@@ -38,7 +37,7 @@ REJ_FRAGMENT_TABLE_FULL = 15
 REJ_LINE_TOO_LONG = 16
 
 
-@njit(cache=True, _nrt=False)
+@kernel
 def add_reject(out, counters, line, reason, buf, a, b):
     r_line, r_reason, r_raw, r_off, n = out[8], out[9], out[10], out[11], out[12]
     i = n[1]
@@ -53,7 +52,7 @@ def add_reject(out, counters, line, reason, buf, a, b):
     counters[K_REJECT + reason] += 1
 
 
-@njit(cache=True, _nrt=False)
+@kernel
 def reject_slot(st, out, s, reason):
     """Every fragment held in slot s becomes a reject; the slot is freed."""
     counters = st[0]
@@ -64,7 +63,7 @@ def reject_slot(st, out, s, reason):
     free_slot(st, s)
 
 
-@njit(cache=True, _nrt=False)
+@kernel
 def free_slot(st, s):
     ctx, sl_key, sl_mask, active = st[1], st[2], st[4], st[14]
     sl_key[s] = 0
@@ -77,7 +76,7 @@ def free_slot(st, s):
             break
 
 
-@njit(cache=True, _nrt=False)
+@kernel
 def source_index(st, buf, a, b):
     """Index of the receiver id buf[a:b] in the source table (added when new)."""
     ctx, src_hash, src_bytes, src_len = st[1], st[15], st[16], st[17]
@@ -104,7 +103,7 @@ def source_index(st, buf, a, b):
     return -1
 
 
-@njit(cache=True, _nrt=False)
+@kernel
 def seen_recently(st, h, time_us):
     """True when message hash h was seen within the dedup window; records it either way.
 
@@ -135,7 +134,7 @@ def seen_recently(st, h, time_us):
     return False
 
 
-@njit(cache=True, _nrt=False)
+@kernel
 def _commit(st, out, h, fill, time_us, src, line, pay_end, raw_end, n_parts):
     """Finish the message whose bytes were just copied at index n[0], unless a duplicate."""
     counters = st[0]
@@ -157,7 +156,7 @@ def _commit(st, out, h, fill, time_us, src, line, pay_end, raw_end, n_parts):
     counters[K_MESSAGES] += 1
 
 
-@njit(cache=True, _nrt=False)
+@kernel
 def emit_single(st, out, buf, pa, pb, fill, time_us, src, line, ra, rb):
     m_buf, m_off, m_raw, m_raw_off, n = out[0], out[1], out[6], out[7], out[12]
     i = n[0]
@@ -172,7 +171,7 @@ def emit_single(st, out, buf, pa, pb, fill, time_us, src, line, ra, rb):
             p + pb - pa, q + m, 1)
 
 
-@njit(cache=True, _nrt=False)
+@kernel
 def emit(st, out, pay, pay_len, n_parts, fill, time_us, src, line, raw, raw_len):
     """Append one multi-part message; parts are rows of pay (payload) and raw (text)."""
     m_buf, m_off, m_raw, m_raw_off, n = out[0], out[1], out[6], out[7], out[12]
@@ -197,7 +196,7 @@ def emit(st, out, pay, pay_len, n_parts, fill, time_us, src, line, raw, raw_len)
     _commit(st, out, h, fill, time_us, src, line, p, q, n_parts)
 
 
-@njit(cache=True, _nrt=False)
+@kernel
 def expire(st, out, now_us, rec, force, reason):
     """Reject pending groups older than the timeout (all of them when force)."""
     ctx, sl_time, sl_rec, active = st[1], st[5], st[6], st[14]
@@ -219,7 +218,7 @@ def expire(st, out, now_us, rec, force, reason):
             j += 1
 
 
-@njit(cache=True, _nrt=False)
+@kernel
 def fragment(st, out, buf, pa, pb, fill, count, num, key, time_us, src, line,
              ra, rb, rec):
     """Store one fragment; emit the message when its last fragment arrives."""

@@ -8,7 +8,6 @@ reject, so that every line is accounted for.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
 from pantau.decode._assemble import add_reject, emit_single, expire, fragment, source_index
 from pantau.decode._lex import (
@@ -21,6 +20,7 @@ from pantau.decode._lex import (
     hex_value,
     is_separator,
     iso_prefix_us,
+    kernel,
     nonzero_key,
     parse_uint,
 )
@@ -57,7 +57,7 @@ R_FRAGMENT_TIMEOUT, R_LINE_TOO_LONG = 12, 16
 BACKSLASH, BANG, DOLLAR, STAR, COMMA, COLON = 92, 33, 36, 42, 44, 58
 
 
-@njit(cache=True, _nrt=False)
+@kernel
 def _tag_block(buf, a, b, st):
     """Parse tag block text buf[a:b] (between the backslashes).
 
@@ -109,7 +109,7 @@ def _tag_block(buf, a, b, st):
     return (R_BAD_TAG_CK if bad_ck else 0), time_us, src, gtot, gid
 
 
-@njit(cache=True, _nrt=False)
+@kernel
 def _pghp_time(buf, a, b, v):
     """Time of a Gatehouse '$PGHP,1,yyyy,mm,dd,hh,mm,ss,ms,...' line, or NONE.
 
@@ -129,18 +129,18 @@ def _pghp_time(buf, a, b, v):
     return civil_us(v[2], v[3], v[4], v[5], v[6], v[7], v[8] * 1000)
 
 
-@njit(cache=True, _nrt=False)
+@kernel
 def _skip_line(st, kind):
     st[0][K_SKIP + kind] += 1
 
 
-@njit(cache=True, _nrt=False)
+@kernel
 def _fragment_key(base, chan, seq, count):
     return nonzero_key(((base * np.uint64(1000003) + np.uint64(chan)) * np.uint64(1009)
                         + np.uint64(seq)) * np.uint64(11) + np.uint64(count))
 
 
-@njit(cache=True, _nrt=False)
+@kernel
 def _untagged_key(st, key, chan, seq, count, num):
     """Key for a later fragment with neither an s: field nor a group. Unless an untagged
     message of its own waits, it joins the newest pending message with the same sequence
@@ -159,7 +159,7 @@ def _untagged_key(st, key, chan, seq, count, num):
     return found
 
 
-@njit(cache=True, _nrt=False)
+@kernel
 def _sentence(buf, p, le, st, out, line, rec_start, time_us, src, gtot, gid):
     """Frame the sentence at buf[p] ('!' or '$'); returns the index after it."""
     counters, ctx = st[0], st[1]
@@ -243,7 +243,7 @@ def _sentence(buf, p, le, st, out, line, rec_start, time_us, src, gtot, gid):
     return end
 
 
-@njit(cache=True, _nrt=False)
+@kernel
 def _trailer_time(buf, a, b):
     """A Unix time in the last all-digit comma field after a checksum (',1357134218')."""
     t = NONE
@@ -260,7 +260,7 @@ def _trailer_time(buf, a, b):
     return t
 
 
-@njit(cache=True, _nrt=False)
+@kernel
 def _opens_tag_block(buf, p, le):
     """True when the backslash at p opens a tag block: '\\...*hh\\' then a sentence."""
     q = p + 1
@@ -270,7 +270,7 @@ def _opens_tag_block(buf, p, le):
         buf[q + 1] == BANG or buf[q + 1] == DOLLAR or buf[q + 1] == BACKSLASH)
 
 
-@njit(cache=True, _nrt=False)
+@kernel
 def _line(buf, ls, le, st, out):
     counters, ctx = st[0], st[1]
     line = ctx[X_LINE]
@@ -386,7 +386,7 @@ def _line(buf, ls, le, st, out):
             return
 
 
-@njit(cache=True, _nrt=False)
+@kernel
 def frame(buf, pos, end, final, st, out):
     """Frame complete lines of buf[pos:end]; returns where it stopped.
 

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
-from pantau.decode._lex import sixbit
+from pantau.decode._lex import kernel, sixbit
 from pantau.decode._state import K_DECODED, K_REJECT
 
 # Layout ids (pantau.decode.specs.Layout) and kinds
@@ -16,7 +15,7 @@ R_TOO_SHORT, R_UNKNOWN_TYPE = 17, 18
 N_TABLES = 5
 
 
-@njit(cache=True, _nrt=False)
+@kernel
 def bits(buf, a, start, width):
     """Unsigned value of `width` bits at bit `start` of the armoured payload at buf[a:]."""
     first = start // 6
@@ -32,8 +31,8 @@ def bits(buf, a, start, width):
 N_WORDS = 8  # 512 bits unpacked per message: past every field of every layout
 
 
-@njit(cache=True, _nrt=False)
-def unpack(buf, a, b, words):  # type: ignore[no-untyped-def]
+@kernel
+def unpack(buf, a, b, words):
     """The first 512 bits of the payload at buf[a:b] into big-endian uint64 words."""
     for k in range(N_WORDS + 1):
         words[k] = 0
@@ -50,8 +49,8 @@ def unpack(buf, a, b, words):  # type: ignore[no-untyped-def]
             words[wi + 1] |= v << np.uint64(122 - off)
 
 
-@njit(cache=True, _nrt=False)
-def wbits(words, start, width):  # type: ignore[no-untyped-def]
+@kernel
+def wbits(words, start, width):
     wi = start >> 6
     off = start & 63
     hi = words[wi] << np.uint64(off)
@@ -60,7 +59,7 @@ def wbits(words, start, width):  # type: ignore[no-untyped-def]
     return np.int64(hi >> np.uint64(64 - width))
 
 
-@njit(cache=True, _nrt=False)
+@kernel
 def layout_of(buf, a, nbits, mtype):
     if mtype == 1 or mtype == 2 or mtype == 3:
         return L_POS_A
@@ -86,7 +85,7 @@ def layout_of(buf, a, nbits, mtype):
     return L_OTHER
 
 
-@njit(cache=True, _nrt=False)
+@kernel
 def _new_row(t, i, n_rows, vals, row_tab, row_msg, txt_len):
     r = n_rows
     vals[r, :] = np.nan
@@ -96,7 +95,7 @@ def _new_row(t, i, n_rows, vals, row_tab, row_msg, txt_len):
     return r
 
 
-@njit(cache=True, _nrt=False)
+@kernel
 def decode_payloads(m_buf, m_off, m_fill, n, specs, vals, row_tab, row_msg,
                     txt, txt_len, m_status, m_type, counters, row_of, words):
     """Decode messages 0..n-1 into rows; m_status[i] is 0 or a reject code."""

@@ -166,7 +166,8 @@ class Decoder:
             self._reset_out()
             from pantau.decode._assemble import expire
 
-            expire(self._st, self._ot, S.NONE, 0, True, int(Reject.INCOMPLETE_AT_END))
+            expire(self._st, self._ot, S.NONE, 0, True,  # type: ignore[no-untyped-call]
+                   int(Reject.INCOMPLETE_AT_END))
             self._collect()
 
     def add_reject(self, line: int, reason: Reject, raw: str) -> None:
@@ -212,7 +213,7 @@ class Decoder:
         end = len(arr)
         while pos < end:
             self._reset_out()
-            new = frame(arr, pos, end, final, self._st, self._ot)
+            new = frame(arr, pos, end, final, self._st, self._ot)  # type: ignore[no-untyped-call]
             self._collect()
             if new == pos:
                 break
@@ -224,10 +225,10 @@ class Decoder:
         if n_msgs == 0 and n_rej == 0:
             return
         fo, po = self._out, self._pay
-        n_rows = decode_payloads(fo.m_buf, fo.m_off, fo.m_fill, n_msgs, _SPEC_TUPLE, po.vals,
-                                 po.row_tab, po.row_msg, po.txt, po.txt_len, po.m_status,
-                                 po.m_type, self._state.counters,
-                                 self._row_of, self._words)
+        n_rows = decode_payloads(  # type: ignore[no-untyped-call]
+            fo.m_buf, fo.m_off, fo.m_fill, n_msgs, _SPEC_TUPLE, po.vals, po.row_tab,
+            po.row_msg, po.txt, po.txt_len, po.m_status, po.m_type, self._state.counters,
+            self._row_of, self._words)
         ok = po.m_status[:n_msgs] == 0
         self._by_type += np.bincount(po.m_type[:n_msgs][ok], minlength=64)[:64]
         tables = build_tables(self._state, fo, po, n_msgs, n_rows)
