@@ -142,7 +142,8 @@ def _text(raw: bytes) -> str:
 
 
 def build_rejects(fo: FrameOutput, po: PayloadOutput, n_msgs: int, n_rej: int,
-                  input_name: str) -> pa.RecordBatch:
+                  input_name: str, buf: np.ndarray) -> pa.RecordBatch:
+    """Rejects of one kernel call; buf is the input buffer that call framed."""
     lines: list[int] = []
     reasons: list[str] = []
     raws: list[str] = []
@@ -153,7 +154,10 @@ def build_rejects(fo: FrameOutput, po: PayloadOutput, n_msgs: int, n_rej: int,
     for m in np.flatnonzero(po.m_status[:n_msgs]):
         lines.append(int(fo.m_line[m]))
         reasons.append(REJECT_NAMES[int(po.m_status[m])])
-        raws.append(_text(fo.m_raw[fo.m_raw_off[m]:fo.m_raw_off[m + 1]].tobytes()))
+        start = fo.m_raw_start[m]
+        raw = buf[start:fo.m_raw_end[m]] if start >= 0 else \
+            fo.m_raw[fo.m_raw_off[m]:fo.m_raw_off[m + 1]]
+        raws.append(_text(raw.tobytes()))
     return reject_batch(input_name, lines, reasons, raws)
 
 

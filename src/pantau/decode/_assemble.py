@@ -158,17 +158,17 @@ def _commit(st, out, h, fill, time_us, src, line, pay_end, raw_end, n_parts):
 
 @kernel
 def emit_single(st, out, buf, pa, pb, fill, time_us, src, line, ra, rb):
-    m_buf, m_off, m_raw, m_raw_off, n = out[0], out[1], out[6], out[7], out[12]
+    m_buf, m_off, m_raw_off, n = out[0], out[1], out[7], out[12]
     i = n[0]
     p = m_off[i]
     for t in range(pb - pa):
         m_buf[p + t] = buf[pa + t]
-    q = m_raw_off[i]
-    m = min(rb - ra, RAW_CAP)
-    for t in range(m):
-        m_raw[q + t] = buf[ra + t]
-    _commit(st, out, fnv(buf, pa, pb, FNV_OFFSET), fill, time_us, src, line,
-            p + pb - pa, q + m, 1)
+    # the raw text stays in the input buffer (alive until the batch is built): only a
+    # reject needs it, so only its span is kept
+    out[15][i] = ra
+    out[16][i] = min(rb, ra + RAW_CAP)
+    h = fnv(buf, pa, pb, FNV_OFFSET) if st[1][X_DEDUP] else np.uint64(0)
+    _commit(st, out, h, fill, time_us, src, line, p + pb - pa, m_raw_off[i], 1)
 
 
 @kernel
@@ -185,6 +185,7 @@ def emit(st, out, pay, pay_len, n_parts, fill, time_us, src, line, raw, raw_len)
         h = fnv(pay[k], 0, m, h)
         p += m
     q = m_raw_off[i]
+    out[15][i] = -1  # raw text copied into m_raw: the fragments' lines are gone
     for k in range(n_parts):
         if k:
             m_raw[q] = 10  # '\n' between fragments

@@ -362,7 +362,7 @@ def _line(buf, ls, le, st, out):
             continue
         if time_us == NONE:
             time_us = prefix_time
-        if time_us == NONE:
+        if time_us == NONE and buf[le - 3] != STAR:  # a line ending in *hh has no trailer
             q = p
             while q < le and buf[q] != STAR:
                 q += 1

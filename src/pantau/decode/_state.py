@@ -132,6 +132,8 @@ class FrameOutput:
     m_line: np.ndarray = field(init=False)
     m_raw: np.ndarray = field(init=False)
     m_raw_off: np.ndarray = field(init=False)
+    m_raw_start: np.ndarray = field(init=False)  # single-sentence raw text: span in the
+    m_raw_end: np.ndarray = field(init=False)  # input buffer (-1: copied into m_raw)
     r_line: np.ndarray = field(init=False)
     r_reason: np.ndarray = field(init=False)
     r_raw: np.ndarray = field(init=False)
@@ -147,6 +149,8 @@ class FrameOutput:
         self.m_line = np.zeros(m, np.int64)
         self.m_raw = np.zeros(self.raw_bytes, np.uint8)
         self.m_raw_off = np.zeros(m + 1, np.int64)
+        self.m_raw_start = np.zeros(m, np.int64)
+        self.m_raw_end = np.zeros(m, np.int64)
         self.r_line = np.zeros(r, np.int64)
         self.r_reason = np.zeros(r, np.int16)
         self.r_raw = np.zeros(self.reject_bytes, np.uint8)

@@ -20,6 +20,7 @@ from pantau.decode.reasons import REJECT_NAMES, SKIP_NAMES, Reject
 from pantau.decode.specs import TABLE_NAMES, compile_specs
 
 _SPECS = compile_specs()
+_NO_BUFFER = np.zeros(0, np.uint8)
 _SPEC_TUPLE = (_SPECS.first, _SPECS.table, _SPECS.column, _SPECS.start, _SPECS.width,
                _SPECS.kind, _SPECS.scale, _SPECS.na, _SPECS.has_na, _SPECS.min_bits)
 
@@ -125,7 +126,8 @@ class Decoder:
         fo = self._out
         self._ot = (fo.m_buf, fo.m_off, fo.m_fill, fo.m_time, fo.m_src, fo.m_line, fo.m_raw,
                     fo.m_raw_off, fo.r_line, fo.r_reason, fo.r_raw, fo.r_off, self._n,
-                    np.zeros(8, np.int64), np.zeros(9, np.int64))
+                    np.zeros(8, np.int64), np.zeros(9, np.int64), fo.m_raw_start,
+                    fo.m_raw_end)
 
     # -- pushing bytes -------------------------------------------------------------------
     def feed(self, data: bytes) -> None:
@@ -168,7 +170,7 @@ class Decoder:
 
             expire(self._st, self._ot, S.NONE, 0, True,  # type: ignore[no-untyped-call]
                    int(Reject.INCOMPLETE_AT_END))
-            self._collect()
+            self._collect(_NO_BUFFER)  # only fragments: their raw text is in the slots
 
     def add_reject(self, line: int, reason: Reject, raw: str) -> None:
         """Record a reject found outside the byte stream (a truncated gzip, say)."""
@@ -214,13 +216,13 @@ class Decoder:
         while pos < end:
             self._reset_out()
             new = frame(arr, pos, end, final, self._st, self._ot)  # type: ignore[no-untyped-call]
-            self._collect()
+            self._collect(arr)
             if new == pos:
                 break
             pos = new
         return pos
 
-    def _collect(self) -> None:
+    def _collect(self, buf: np.ndarray) -> None:
         n_msgs, n_rej = int(self._n[0]), int(self._n[1])
         if n_msgs == 0 and n_rej == 0:
             return
@@ -232,7 +234,7 @@ class Decoder:
         ok = po.m_status[:n_msgs] == 0
         self._by_type += np.bincount(po.m_type[:n_msgs][ok], minlength=64)[:64]
         tables = build_tables(self._state, fo, po, n_msgs, n_rows)
-        rejects = build_rejects(fo, po, n_msgs, n_rej, self.input_name)
+        rejects = build_rejects(fo, po, n_msgs, n_rej, self.input_name, buf)
         self._ready.append(DecodedBatch(**tables, rejects=rejects))
 
     def _empty(self) -> dict[str, pa.RecordBatch]:

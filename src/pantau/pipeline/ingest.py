@@ -43,7 +43,7 @@ class IngestOptions:
     #: receive time for positions that carry none; without it they are rejected
     assume_time: datetime | None = None
     #: positions processed (cleaned, segmented, labelled, staged) at a time
-    chunk_positions: int = 500_000
+    chunk_positions: int = 250_000
 
 
 @dataclass
@@ -151,10 +151,11 @@ class Ingestor:
                 pending.append(batch.positions)
                 n += batch.positions.num_rows
             if n >= self.options.chunk_positions:
-                yield pa.Table.from_batches(pending)
+                # one chunk per column: taking rows from many chunks costs twice as much
+                yield pa.Table.from_batches(pending).combine_chunks()
                 pending, n = [], 0
         if pending:
-            yield pa.Table.from_batches(pending)
+            yield pa.Table.from_batches(pending).combine_chunks()
 
     def _stage(self, run: Run, positions: pa.Table, state: SegmentState,
                report: InputReport, sink: RejectSink) -> Enriched:

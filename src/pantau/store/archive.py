@@ -39,12 +39,15 @@ class PositionArchive:
         if times.null_count:
             raise StoreError("archived positions need received_at on every row")
         days = pc.cast(times, pa.int64()).to_numpy() // US_PER_DAY
-        order = np.argsort(days, kind="stable")
-        days_sorted = days[order]
+        if days.min() == days.max():  # the usual case: no reordering needed
+            days_sorted, sorted_table = days, table
+        else:
+            order = np.argsort(days, kind="stable")
+            days_sorted = days[order]
+            sorted_table = table.take(pa.array(order))
         bounds = np.flatnonzero(np.diff(days_sorted)) + 1
         starts = np.concatenate([[0], bounds])
         ends = np.concatenate([bounds, [len(days_sorted)]])
-        sorted_table = table.take(pa.array(order))
         for a, b in zip(starts, ends, strict=True):
             day = date.fromordinal(EPOCH_ORDINAL + int(days_sorted[a]))
             folder = self.staging / run_id / f"day={day.isoformat()}"
