@@ -20,8 +20,9 @@ def kernel(fn: F) -> F:
     decref each array, about half of the framing time. Without it a kernel must not
     allocate (Numba refuses to compile one that does), so scratch arrays are passed in.
     `_nrt` is a private Numba option: if a Numba release drops it, importing this package
-    fails loudly rather than silently slowing down."""
-    return cast(F, njit(cache=True, _nrt=False)(fn))  # type: ignore[call-overload]
+    fails loudly rather than silently slowing down. Kernels release the GIL, so a
+    pipeline can decode in one thread while another writes what was decoded."""
+    return cast(F, njit(cache=True, nogil=True, _nrt=False)(fn))  # type: ignore[call-overload]
 
 FNV_OFFSET = np.uint64(0xCBF29CE484222325)
 FNV_PRIME = np.uint64(0x100000001B3)

@@ -27,6 +27,7 @@ from pantau.errors import OutputError
 from pantau.pipeline.enrich import Enriched, Geography, enrich
 from pantau.pipeline.rejects import RejectSink
 from pantau.pipeline.runs import Run, RunBook, fingerprint
+from pantau.pipeline.threads import in_thread
 from pantau.pipeline.vessels import update_registry
 from pantau.registry.schema import IDENTITY_HISTORY, VESSELS
 from pantau.schema import POSITIONS, STATICS, UTC_TS
@@ -118,18 +119,13 @@ class Ingestor:
         state = self._load_state()
         vessels = self.store.select("vessels").cast(VESSELS)
         history: list[pa.Table] = []
-        statics: list[pa.RecordBatch] = []
         with RejectSink(self.archive.staging / run.run_id) as sink:
-            for chunk in self._position_chunks(decoder, name, statics, sink, on_raw_bytes):
-                enriched = self._stage(run, chunk, state, report, sink)
+            chunks = in_thread(lambda: self._chunks(decoder, name, sink, on_raw_bytes))
+            for positions, statics in chunks:
+                enriched = self._stage(run, positions, state, report, sink)
                 state = enriched.state
-                vessels, changes = update_registry(
-                    vessels, _statics(statics), enriched.positions, self.watchlist)
-                statics.clear()
-                history.append(changes)
-            if statics:
-                vessels, changes = update_registry(
-                    vessels, _statics(statics), POSITIONS.empty_table(), self.watchlist)
+                vessels, changes = update_registry(vessels, statics, enriched.positions,
+                                                   self.watchlist)
                 history.append(changes)
         report.decode = decoder.counts
         report.statics = sum(report.decode.by_type.get(t, 0) for t in (5, 19, 24))
@@ -138,24 +134,25 @@ class Ingestor:
         report.seconds = time.perf_counter() - started
         return report
 
-    def _position_chunks(self, decoder: Decoder, name: str, statics: list[pa.RecordBatch],
-                         sink: RejectSink,
-                         on_raw_bytes: Callable[[int], None] | None) -> Iterator[pa.Table]:
-        pending: list[pa.RecordBatch] = []
+    def _chunks(self, decoder: Decoder, name: str, sink: RejectSink,
+                on_raw_bytes: Callable[[int], None] | None
+                ) -> Iterator[tuple[pa.Table, pa.Table]]:
+        """(positions, statics) in chunks of about chunk_positions positions."""
+        positions: list[pa.RecordBatch] = []
+        statics: list[pa.RecordBatch] = []
         n = 0
         for batch in decode_input(decoder, name, on_raw_bytes):
+            sink.rejects(batch.rejects)
             if batch.statics.num_rows:
                 statics.append(batch.statics)
-            sink.rejects(batch.rejects)
             if batch.positions.num_rows:
-                pending.append(batch.positions)
+                positions.append(batch.positions)
                 n += batch.positions.num_rows
             if n >= self.options.chunk_positions:
-                # one chunk per column: taking rows from many chunks costs twice as much
-                yield pa.Table.from_batches(pending).combine_chunks()
-                pending, n = [], 0
-        if pending:
-            yield pa.Table.from_batches(pending).combine_chunks()
+                yield _chunk(positions, statics)
+                positions, statics, n = [], [], 0
+        if positions or statics:
+            yield _chunk(positions, statics)
 
     def _stage(self, run: Run, positions: pa.Table, state: SegmentState,
                report: InputReport, sink: RejectSink) -> Enriched:
@@ -186,8 +183,11 @@ class Ingestor:
         self.runs.done(run)
 
 
-def _statics(batches: list[pa.RecordBatch]) -> pa.Table:
-    return pa.Table.from_batches(batches, schema=STATICS)
+def _chunk(positions: list[pa.RecordBatch], statics: list[pa.RecordBatch]
+           ) -> tuple[pa.Table, pa.Table]:
+    # one chunk per column: taking rows from many chunks costs twice as much
+    return (pa.Table.from_batches(positions, schema=POSITIONS).combine_chunks(),
+            pa.Table.from_batches(statics, schema=STATICS))
 
 
 def _value_counts(values: pa.ChunkedArray) -> tuple[list[str], list[int]]:

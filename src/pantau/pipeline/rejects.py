@@ -3,6 +3,7 @@ moved to DATA_DIR/rejects/ when the run commits (PositionArchive.commit moves th
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from types import TracebackType
 
@@ -19,14 +20,16 @@ class RejectSink:
     def __init__(self, run_dir: Path):
         self.run_dir = run_dir
         self._writers: dict[str, pq.ParquetWriter] = {}
+        self._lock = threading.Lock()  # the decoding thread and the main one both write
 
     def _write(self, name: str, table: pa.Table) -> None:
         if table.num_rows == 0:
             return
-        if name not in self._writers:
-            self.run_dir.mkdir(parents=True, exist_ok=True)
-            self._writers[name] = pq.ParquetWriter(self.run_dir / name, table.schema)
-        self._writers[name].write_table(table)
+        with self._lock:
+            if name not in self._writers:
+                self.run_dir.mkdir(parents=True, exist_ok=True)
+                self._writers[name] = pq.ParquetWriter(self.run_dir / name, table.schema)
+            self._writers[name].write_table(table)
 
     def rejects(self, batch: pa.RecordBatch) -> None:
         self._write(REJECTS_FILE, pa.Table.from_batches([batch], schema=REJECTS))

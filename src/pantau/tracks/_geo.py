@@ -13,7 +13,7 @@ EARTH_RADIUS_M = 6_371_008.8
 KN_PER_MS = 3600.0 / 1852.0
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def haversine_m(lon1, lat1, lon2, lat2):  # type: ignore[no-untyped-def]
     """Metres along the sphere between two points given in degrees."""
     p1 = math.radians(lat1)

@@ -43,14 +43,14 @@ _G = np.uint64(_GOLDEN)
 _U1, _U2 = np.uint64(_M1), np.uint64(_M2)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _mix(z):  # type: ignore[no-untyped-def]
     z = (z ^ (z >> np.uint64(30))) * _U1
     z = (z ^ (z >> np.uint64(27))) * _U2
     return z ^ (z >> np.uint64(31))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def segment_id(mmsi, t_us, lon, lat, scratch):  # type: ignore[no-untyped-def]
     """Numba twin of :func:`segment_id_of`; scratch: a float64[2] buffer to read bits."""
     scratch[0] = lon + 0.0

@@ -18,7 +18,7 @@ from pantau.tracks._geo import EARTH_RADIUS_M, haversine_m
 from pantau.tracks._ids import segment_id
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _remove(j, k, sid, first, last, slon, slat, sn):  # type: ignore[no-untyped-def]
     for q in range(j, k - 1):
         sid[q] = sid[q + 1]
@@ -30,7 +30,7 @@ def _remove(j, k, sid, first, last, slon, slat, sn):  # type: ignore[no-untyped-
     return k - 1
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _stalest(k, sid, last, sn):  # type: ignore[no-untyped-def]
     s = 0
     for q in range(1, k):
@@ -39,7 +39,7 @@ def _stalest(k, sid, last, sn):  # type: ignore[no-untyped-def]
     return s
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _metric(d_m, dt_s, n, max_speed_ms, buffer_s, alpha0, short_n):  # type: ignore[no-untyped-def]
     """How well a point continues a segment (higher is better); see SegmentParams."""
     padded_s = max(math.sqrt(dt_s * dt_s + buffer_s * buffer_s), 1e-6)
@@ -48,7 +48,7 @@ def _metric(d_m, dt_s, n, max_speed_ms, buffer_s, alpha0, short_n):  # type: ign
     return math.exp(-alpha * alpha) / padded_s * (a / math.sqrt(1.0 + a * a))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def link(mmsi, t, lon, lat, v_start, v_end, s_from, s_to,  # type: ignore[no-untyped-def]
          st_id, st_first, st_last, st_lon, st_lat, st_n,
          max_speed_ms, noise_m, max_gap_us, max_open, buffer_s, alpha0, short_n,

@@ -16,12 +16,12 @@ from numba import njit
 _FIB = np.uint64(0x9E3779B97F4A7C15)  # 2**64 / golden ratio: Fibonacci hashing
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _slot(key, bits, cap):  # type: ignore[no-untyped-def]
     return int((np.uint64(key) * _FIB) >> np.uint64(64 - bits)) & (cap - 1)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _first_seen_codes(mmsi, max_distinct):  # type: ignore[no-untyped-def]
     """Per row a code 0.. in order of first appearance, and the distinct MMSIs; None when
     there are more than max_distinct of them (the table would no longer fit in cache)."""
@@ -69,7 +69,7 @@ def _first_seen_codes(mmsi, max_distinct):  # type: ignore[no-untyped-def]
     return codes, distinct[:nd].copy()
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def vessel_time_order(mmsi, t, max_distinct):  # type: ignore[no-untyped-def]
     """Indices that sort rows by (mmsi, t), ties kept in input order, and mmsi and t in
     that order; None when there are more than max_distinct MMSIs (the caller sorts another

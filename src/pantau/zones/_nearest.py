@@ -19,7 +19,7 @@ from pantau.zones._arrays import F64, I64
 from pantau.zones._geo import M_PER_DEG, haversine_m
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, nogil=True)
 def bucket_segments(
     seg: F64, x0: float, y0: float, b: float, nx: int, ny: int, counts: I64, pos: I64,
     out: I64,
@@ -41,7 +41,7 @@ def bucket_segments(
                     counts[c] += 1
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, nogil=True)
 def chessboard_to_nonempty(counts: I64, nx: int, ny: int) -> I64:
     """Per bucket, the ring (Chebyshev distance) of the nearest bucket holding a segment."""
     big = nx + ny + 1
@@ -101,7 +101,7 @@ def _scan(qx: float, qy: float, cq: float, sq: float, i: int, j: int, x0: float,
     return best
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, nogil=True)
 def _search(qx: float, qy: float, x0: float, y0: float, b: float, nx: int, ny: int,
             start: I64, ids: I64, seg: F64, ring0: I64, kx_min: float, bound: float) -> float:
     cq, sq = math.cos(math.radians(qy)), math.sin(math.radians(qy))
@@ -164,7 +164,7 @@ def nearest_segment_m(
     return out
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, nogil=True)
 def bilinear_signed(
     lon: F64, lat: F64, x0: float, y0: float, cell: float, dist: np.ndarray,
     land: np.ndarray, x1: float, y1: float,
@@ -195,7 +195,7 @@ def bilinear_signed(
     return out
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, nogil=True)
 def nearest_port(lon: F64, lat: F64, plon: F64, plat: F64, pxyz: F64) -> tuple[F64, I64]:
     """Nearest port by the largest dot product of unit vectors, then its haversine metres."""
     n = lon.shape[0]

@@ -36,7 +36,7 @@ def _orient(ax: float, ay: float, bx: float, by: float, cx: float, cy: float) ->
     return (bx - ax) * (cy - ay) - (by - ay) * (cx - ax)
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, nogil=True)
 def _edge_touches(e: F64, bx0: float, by0: float, bx1: float, by1: float) -> bool:
     ax, ay, cx, cy = e[0], e[1], e[2], e[3]
     if max(ax, cx) < bx0 or min(ax, cx) > bx1 or max(ay, cy) < by0 or min(ay, cy) > by1:
@@ -49,7 +49,7 @@ def _edge_touches(e: F64, bx0: float, by0: float, bx1: float, by1: float) -> boo
                 or (s0 < 0 and s1 < 0 and s2 < 0 and s3 < 0))
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, nogil=True)
 def _edge_cells(
     edges: F64, x0: float, y0: float, sx: float, sy: float, nx: int, ny: int,
     counts: I64, pos: I64, out: I64,
@@ -77,7 +77,7 @@ def _edge_cells(
                         counts[c] += 1
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, nogil=True)
 def _line_dist(px: float, py: float, e: F64) -> float:
     """Distance from a point to the whole line through an edge (to the vertex if degenerate)."""
     dx, dy = e[2] - e[0], e[3] - e[1]
@@ -88,7 +88,7 @@ def _line_dist(px: float, py: float, e: F64) -> float:
     return d
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, nogil=True)
 def reference_points(
     cells: I64, start: I64, edge_ids: I64, edges: F64, x0: float, y0: float,
     sx: float, sy: float, nx: int,
@@ -139,7 +139,7 @@ def _in_boundary_cell(
     return bool(inside)
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, nogil=True)
 def label_kernel(
     lon: F64, lat: F64, z_type: np.ndarray, z_bbox: F64, z_grid: F64, z_dims: I64,
     z_word: I64, z_bit: np.ndarray, cell_state: np.ndarray, b_ref: F64, b_in: np.ndarray,
