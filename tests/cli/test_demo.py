@@ -15,7 +15,10 @@ def test_demo_runs_end_to_end_and_twice_in_the_same_directory(tmp_path: Path) ->
         assert result.exit_code == 0, result.output
         assert "messages decoded" in result.output
         assert "Not built yet" in result.output
+        assert "registry:" in result.output
+    assert "already ingested" in result.output  # the second run
     assert (tmp_path / "demo" / "decoded" / "positions.parquet").stat().st_size > 0
+    assert list((tmp_path / "positions").glob("day=2010-06-11/*.parquet"))
 
 
 def test_readme_commands_are_what_ci_runs() -> None:

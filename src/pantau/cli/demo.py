@@ -1,9 +1,9 @@
 """`pantau demo`: the main job, end to end, with what exists so far.
 
-Today that is the decoder on a real recording shipped with the package (Danish Maritime
-Authority, 2010). The Malaysia reference scenario, tracks, detection, sharing and the
-served operations picture join this command as they are built; the demo says so rather
-than pretending.
+Today that is the decoder and the ingest pipeline (archive, tracks, zones, registry) on a
+real recording shipped with the package (Danish Maritime Authority, 2010). The Malaysia
+reference scenario, detection, sharing and the served operations picture join this
+command as they are built; the demo says so rather than pretending.
 """
 
 from __future__ import annotations
@@ -21,7 +21,10 @@ from rich.table import Table
 from pantau.cli._console import console, user_errors
 from pantau.cli.decode import print_summary
 from pantau.decode import Decoder, decode_inputs
+from pantau.pipeline import config
+from pantau.pipeline.ingest import Ingestor
 from pantau.store.decoded import DecodedWriter, read_table
+from pantau.store.embedded import EmbeddedStore
 
 SAMPLE = "dma_stream_example.nmea"
 
@@ -50,13 +53,40 @@ def demo(
                 writer.write(batch)
         print_summary(decoder.counts, time.perf_counter() - started, out)
         _print_vessels(out)
+        console.print(f"\n3. ingesting it into {data_dir} (tracks, zones, vessel registry; "
+                      "an input already ingested is skipped)")
+        _ingest(data_dir)
     console.print(
         "\nNot built yet, and so not shown: the Malaysia reference scenario (simulator), "
-        "tracks and zones, behaviour detection, incidents, partner sharing and the web "
-        "operations picture. Each lands in this command as it is built.")
+        "behaviour detection, incidents, partner sharing and the web operations picture. "
+        "Each lands in this command as it is built.")
     if not no_serve:
         console.print(f"(The operations picture is not built yet: nothing to serve on port "
                       f"{port}.)")
+
+
+def _ingest(data_dir: Path) -> None:
+    with EmbeddedStore(data_dir) as store:
+        config.use_zones(store, None)
+        zones = config.load_zoneset(store)
+    ingestor = Ingestor(data_dir, config.geography(zones, data_dir / "cache"))
+    try:
+        report = ingestor.ingest(str(sample_path()))
+    finally:
+        ingestor.close()
+    with EmbeddedStore(data_dir, read_only=True) as store:
+        vessels = store.select("vessels")
+        n_history = store.count("vessel_history")
+    flags = pc.value_counts(vessels["flag"].drop_null()).to_pylist()
+    top = sorted(flags, key=lambda f: -f["counts"])[:5]
+    state = "already ingested: nothing to do" if report.skipped else (
+        f"{report.positions:,} positions archived, segmented and labelled with "
+        f"{len(zones)} reference zones in {report.seconds:.1f} s")
+    console.print(f"   {state}")
+    console.print(f"   registry: {vessels.num_rows:,} vessels, {n_history} identity changes; "
+                  "flags " + ", ".join(f"{f['values']} {f['counts']}" for f in top))
+    console.print(f"   try: pantau stats --data-dir {data_dir}; pantau vessels --data-dir "
+                  f"{data_dir}; pantau track 219000352 --data-dir {data_dir}")
 
 
 def _print_vessels(out: Path) -> None:
