@@ -16,7 +16,7 @@ from typing import BinaryIO
 
 from pantau.decode.decoder import DecodedBatch, DecodeOptions, Decoder
 from pantau.decode.reasons import Reject
-from pantau.errors import InputError
+from pantau.errors import open_input
 
 CHUNK_BYTES = 4 << 20  # larger chunks buy no speed and cost peak memory
 GZIP_MAGIC = b"\x1f\x8b"
@@ -25,16 +25,7 @@ GZIP_MAGIC = b"\x1f\x8b"
 def _open(name: str) -> BinaryIO:
     if name == "-":
         return sys.stdin.buffer
-    path = Path(name)
-    try:
-        f: BinaryIO = path.open("rb")
-    except FileNotFoundError:
-        raise InputError(f"{name}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{name}: is a directory, not a file") from None
-    except OSError as e:
-        raise InputError(f"{name}: cannot read ({e.strerror or e})") from None
-    return f
+    return open_input(name)
 
 
 def check_readable(name: str) -> None:

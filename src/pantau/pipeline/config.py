@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from pantau.errors import InputError
+from pantau.errors import InputError, read_input
 from pantau.pipeline.enrich import Geography
 from pantau.registry import parse_watchlist
 from pantau.registry.watchlist import WatchlistResult
@@ -22,11 +22,9 @@ REFERENCE = "reference"
 
 def _read(path: str | Path) -> str:
     try:
-        return Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise InputError(f"{path}: cannot read ({e})") from None
+        return read_input(path).decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise InputError(f"{path}: not UTF-8 text (byte {e.start})") from None
 
 
 def use_zones(store: Store, path: str | Path | None) -> tuple[str, int]:

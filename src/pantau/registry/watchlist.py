@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from pantau.errors import InputError
+from pantau.errors import read_input
 from pantau.registry.errors import WatchlistError
 from pantau.registry.schema import CATEGORIES, WATCHLIST, WATCHLIST_REJECTS
 
@@ -158,14 +158,7 @@ def load_watchlist(path: str | Path) -> WatchlistResult:
     not UTF-8, is empty or has no header.
     """
     p = Path(path)
-    try:
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{p}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{p}: is a directory, not a file") from None
-    except OSError as e:
-        raise InputError(f"{p}: cannot read ({e.strerror or e})") from None
+    data = read_input(p)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:

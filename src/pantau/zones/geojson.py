@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 import shapely
 
-from pantau.errors import InputError
+from pantau.errors import read_input
 from pantau.zones.errors import ZoneError, ZoneFileError
 from pantau.zones.model import ZONE_KINDS, Interval, Polygon, Zone, ZoneSet
 
@@ -52,14 +52,7 @@ def load_zones(source: str | PathLike[str] | Mapping[str, Any]) -> ZoneSet:
     if isinstance(source, Mapping):
         return parse_zones(source)
     path = Path(source)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"zones file {path} does not exist") from None
-    except IsADirectoryError:
-        raise InputError(f"zones file {path} is a directory") from None
-    except OSError as exc:
-        raise InputError(f"zones file {path} cannot be read: {exc.strerror}") from None
+    raw = read_input(path, "zones file")
     try:
         obj = json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
