@@ -3,8 +3,9 @@
     python bench/ingest.py [--lines 1000000] [--out-dir bench/out]
 
 The corpus is the Norwegian Coastal Administration's real recording (tests/data,
-NLOD 2.0), repeated with every copy's tag-block times shifted by an hour, so that each
-copy is new traffic rather than a duplicate. Each measurement runs in a fresh process:
+NLOD 2.0; 30 s of a national network), repeated with every copy's tag-block times shifted
+by the recording's span, so that the copies join into one continuous feed (1M lines: about
+8 hours) of new traffic rather than duplicates. Each measurement runs in a fresh process:
 
 * pantau: `pantau ingest` into an empty data directory: decode, clean, segment, label
   with the reference zones, distance to shore and port, archive to Parquet, registry,
@@ -46,11 +47,13 @@ def shifted(line: bytes, seconds: int) -> bytes:
 
 def build_corpus(path: Path, lines: int) -> int:
     src = NORWAY.read_bytes().splitlines()
+    times = [int(t) for t in re.findall(rb"c:(\d+)", b"\n".join(src))]
+    span = max(times) - min(times) + 1
     n = 0
     with path.open("wb") as f:
         copy = 0
         while n < lines:
-            f.write(b"\n".join(shifted(x, copy * 3600) for x in src) + b"\n")
+            f.write(b"\n".join(shifted(x, copy * span) for x in src) + b"\n")
             n += len(src)
             copy += 1
     return n

@@ -28,7 +28,7 @@ from pantau.pipeline.enrich import Enriched, Geography, enrich
 from pantau.pipeline.rejects import RejectSink
 from pantau.pipeline.runs import Run, RunBook, fingerprint
 from pantau.pipeline.threads import in_thread
-from pantau.pipeline.vessels import update_registry
+from pantau.pipeline.vessels import sightings, update_registry
 from pantau.registry.schema import IDENTITY_HISTORY, VESSELS
 from pantau.schema import POSITIONS, STATICS, UTC_TS
 from pantau.store.archive import PositionArchive
@@ -117,16 +117,21 @@ class Ingestor:
         run = self.runs.start(name, fp)
         decoder = Decoder(self.options.decode)
         state = self._load_state()
-        vessels = self.store.select("vessels").cast(VESSELS)
-        history: list[pa.Table] = []
+        statics: list[pa.Table] = []
+        seen: list[pa.Table] = []
         with RejectSink(self.archive.staging / run.run_id) as sink:
             chunks = in_thread(lambda: self._chunks(decoder, name, sink, on_raw_bytes))
-            for positions, statics in chunks:
+            for positions, chunk_statics in chunks:
                 enriched = self._stage(run, positions, state, report, sink)
                 state = enriched.state
-                vessels, changes = update_registry(vessels, statics, enriched.positions,
-                                                   self.watchlist)
-                history.append(changes)
+                statics.append(chunk_statics)  # static reports are few: merged once
+                seen.append(sightings(enriched.positions))
+        vessels, changes = update_registry(
+            self.store.select("vessels").cast(VESSELS),
+            pa.concat_tables(statics) if statics else STATICS.empty_table(),
+            pa.concat_tables(seen) if seen else sightings(POSITIONS.empty_table()),
+            self.watchlist)
+        history = [changes]
         report.decode = decoder.counts
         report.statics = sum(report.decode.by_type.get(t, 0) for t in (5, 19, 24))
         self._commit(run, vessels, history, state, report)

@@ -15,13 +15,21 @@ from pantau.registry import VesselState, categorise, flag_of, merge_statics, mms
 from pantau.registry.schema import VESSELS
 
 
-def observe_positions(vessels: pa.Table, positions: pa.Table,
-                      watchlist: pa.Table | None) -> pa.Table:
-    """vessels with every MMSI of positions present and first/last_seen widened."""
-    if positions.num_rows == 0:
-        return vessels
-    seen = positions.group_by("mmsi", use_threads=False).aggregate(
+def sightings(positions: pa.Table) -> pa.Table:
+    """(mmsi, received_at_min, received_at_max) of a batch of positions."""
+    return positions.group_by("mmsi", use_threads=False).aggregate(
         [("received_at", "min"), ("received_at", "max")])
+
+
+def observe_positions(vessels: pa.Table, seen: pa.Table,
+                      watchlist: pa.Table | None) -> pa.Table:
+    """vessels with every MMSI of ``seen`` (see :func:`sightings`, several batches'
+    concatenated will do) present and first/last_seen widened."""
+    if seen.num_rows == 0:
+        return vessels
+    seen = seen.group_by("mmsi", use_threads=False).aggregate(
+        [("received_at_min", "min"), ("received_at_max", "max")]).rename_columns(
+        ["mmsi", "received_at_min", "received_at_max"])
     known = pc.is_in(seen["mmsi"], value_set=vessels["mmsi"].combine_chunks())
     new = seen.filter(pc.invert(known))
     if new.num_rows:
@@ -53,8 +61,8 @@ def _widest(fn: Callable[..., pa.ChunkedArray], a: pa.ChunkedArray,
     return pc.cast(ints, a.type)
 
 
-def update_registry(vessels: pa.Table, statics: pa.Table, positions: pa.Table,
+def update_registry(vessels: pa.Table, statics: pa.Table, seen: pa.Table,
                     watchlist: pa.Table | None) -> tuple[pa.Table, pa.Table]:
-    """(vessels, new history rows) after one batch of statics and positions."""
+    """(vessels, new history rows) after static reports and position sightings."""
     merged = merge_statics(statics, VesselState(vessels), watchlist)
-    return observe_positions(merged.vessels, positions, watchlist), merged.history
+    return observe_positions(merged.vessels, seen, watchlist), merged.history
