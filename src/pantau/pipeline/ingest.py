@@ -27,7 +27,7 @@ from pantau.errors import OutputError
 from pantau.pipeline.enrich import Enriched, Geography, enrich
 from pantau.pipeline.rejects import RejectSink
 from pantau.pipeline.runs import Run, RunBook, fingerprint
-from pantau.pipeline.threads import in_thread
+from pantau.pipeline.threads import Writer, in_thread
 from pantau.pipeline.vessels import sightings, update_registry
 from pantau.registry.schema import IDENTITY_HISTORY, VESSELS
 from pantau.schema import POSITIONS, STATICS, UTC_TS
@@ -119,13 +119,17 @@ class Ingestor:
         state = self._load_state()
         statics: list[pa.Table] = []
         seen: list[pa.Table] = []
+        writer = Writer()
         with RejectSink(self.archive.staging / run.run_id) as sink:
-            chunks = in_thread(lambda: self._chunks(decoder, name, sink, on_raw_bytes))
-            for positions, chunk_statics in chunks:
-                enriched = self._stage(run, positions, state, report, sink)
-                state = enriched.state
-                statics.append(chunk_statics)  # static reports are few: merged once
-                seen.append(sightings(enriched.positions))
+            try:
+                chunks = in_thread(lambda: self._chunks(decoder, name, sink, on_raw_bytes))
+                for positions, chunk_statics in chunks:
+                    enriched = self._stage(run, positions, state, report, sink, writer)
+                    state = enriched.state
+                    statics.append(chunk_statics)  # static reports are few: merged once
+                    seen.append(sightings(enriched.positions))
+            finally:
+                writer.close()  # every staged file is written (or its error raised) here
         vessels, changes = update_registry(
             self.store.select("vessels").cast(VESSELS),
             pa.concat_tables(statics) if statics else STATICS.empty_table(),
@@ -160,7 +164,7 @@ class Ingestor:
             yield _chunk(positions, statics)
 
     def _stage(self, run: Run, positions: pa.Table, state: SegmentState,
-               report: InputReport, sink: RejectSink) -> Enriched:
+               report: InputReport, sink: RejectSink, writer: Writer) -> Enriched:
         if self.options.assume_time is not None:
             t = pa.scalar(self.options.assume_time, UTC_TS)
             filled = pa.compute.coalesce(positions["received_at"], t)
@@ -170,8 +174,9 @@ class Ingestor:
         if enriched.dropped.num_rows:
             for reason, n in zip(*_value_counts(enriched.dropped["reason"]), strict=True):
                 report.dropped[reason] = report.dropped.get(reason, 0) + n
-        report.positions += self.archive.stage(run.run_id, enriched.positions)
-        sink.dropped(enriched.dropped)
+        writer.submit(self.archive.stage, run.run_id, enriched.positions)
+        report.positions += enriched.positions.num_rows
+        writer.submit(sink.dropped, enriched.dropped)
         return enriched
 
     def _commit(self, run: Run, vessels: pa.Table, history: list[pa.Table],

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import queue
 import threading
+from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -56,3 +58,29 @@ def in_thread(produce: Callable[[], Iterator[T]], depth: int = 2) -> Iterator[T]
     finally:
         stop.set()
         worker.join()
+
+
+class Writer:
+    """Runs writes (which release the GIL while encoding) in one background thread, at most
+    ``depth`` behind; the first failure is raised by the next call or by :meth:`wait`."""
+
+    def __init__(self, depth: int = 2):
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pantau-writer")
+        self._pending: deque[Future[object]] = deque()
+        self._depth = depth
+
+    def submit(self, fn: Callable[..., object], *args: object) -> None:
+        while len(self._pending) >= self._depth:
+            self._pending.popleft().result()
+        self._pending.append(self._pool.submit(fn, *args))
+
+    def wait(self) -> None:
+        while self._pending:
+            self._pending.popleft().result()
+
+    def close(self) -> None:
+        """Wait for what was submitted (raising its failure), then stop the thread."""
+        try:
+            self.wait()
+        finally:
+            self._pool.shutdown(wait=True, cancel_futures=True)
