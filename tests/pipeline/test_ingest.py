@@ -157,3 +157,44 @@ def test_disk_full_during_ingest_is_a_clear_error_and_corrupts_nothing(
     with EmbeddedStore(data, read_only=True) as store:
         assert store.count("ingests", {"status": "done"}) == 1
     assert PositionArchive(data).count() == before["positions"]
+
+
+def test_a_bad_zones_file_is_refused_naming_the_feature(tmp_path: Path) -> None:
+    zones = tmp_path / "zones.geojson"
+    zones.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"name": "Box", "kind": "aoi"},
+         "geometry": {"type": "Polygon", "coordinates": [[[0, 0], [1, 1], [1, 0], [0, 1],
+                                                          [0, 0]]]}}]}))
+    result = runner.invoke(app, ["ingest", str(DMA), "--zones", str(zones),
+                                 "--data-dir", str(tmp_path / "data")])
+    assert result.exit_code == 2
+    assert "Box" in result.output and "invalid polygon" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_zones_and_watchlist_are_kept_and_malformed_rows_reported(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    zones = tmp_path / "baltic.geojson"
+    zones.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"name": "Kattegat", "kind": "aoi"},
+         "geometry": {"type": "Polygon", "coordinates": [[[10.0, 55.5], [13.0, 55.5],
+                                                          [13.0, 58.0], [10.0, 58.0],
+                                                          [10.0, 55.5]]]}}]}))
+    watch = tmp_path / "watch.csv"
+    watch.write_text("mmsi,category,name\n219000352,survey,test vessel\n12,navy,bad mmsi\n"
+                     "219012415,pirate,bad category\n")
+    result = runner.invoke(app, ["ingest", str(DMA), "--zones", str(zones), "--watchlist",
+                                 str(watch), "--data-dir", str(data)])
+    assert result.exit_code == 0, result.output
+    assert "2 row(s) rejected" in result.output
+    assert "line 3" in result.output and "line 4" in result.output
+    in_zone = _run("vessels", "--zone", "Kattegat", "--data-dir", str(data))
+    assert isinstance(in_zone, list) and 219000352 in [v["mmsi"] for v in in_zone]
+    surveyed = _run("vessels", "--category", "survey", "--data-dir", str(data))
+    assert [v["mmsi"] for v in surveyed] == [219000352]  # type: ignore[index]
+    # a later ingest without --zones uses the zones kept in the store
+    r = _run("ingest", str(NORWAY), "--data-dir", str(data))
+    assert r[0]["skipped"] is False  # type: ignore[index]
+    with EmbeddedStore(data, read_only=True) as store:
+        assert store.get_config("active", "zones") == "baltic"
+        assert store.get_config("watchlist", "watch") is not None

@@ -56,7 +56,7 @@ def ingest(
             zone_name, version = config.use_zones(store, zones)
             listed = config.use_watchlist(store, watchlist)
             zoneset = config.load_zoneset(store)
-        if listed is not None and listed.rejects.num_rows:
+        if watchlist is not None and listed is not None and listed.rejects.num_rows:
             err_console.print(f"watchlist: {listed.rejects.num_rows} row(s) rejected "
                               "(the rest kept):", highlight=False)
             for row in listed.rejects.to_pylist():
