@@ -27,22 +27,13 @@ import shutil
 import subprocess
 import sys
 import time
-from functools import reduce
 from pathlib import Path
+
+from pantau.decode.nmea import shift_tag_time
 
 ROOT = Path(__file__).resolve().parent.parent
 NORWAY = ROOT / "tests" / "data" / "ais" / "ais-dotnet_Ais.Net" / "Ais1000Lines.nm4"
-TAG = re.compile(rb"^\\([^*\\]*)\*[0-9A-Fa-f]{2}\\")
 BAR = 500_000
-
-
-def shifted(line: bytes, seconds: int) -> bytes:
-    m = TAG.match(line)
-    if not m:
-        return line
-    body = re.sub(rb"c:(\d+)", lambda c: b"c:%d" % (int(c.group(1)) + seconds), m.group(1))
-    ck = reduce(lambda a, b: a ^ b, body, 0)
-    return b"\\" + body + b"*%02X\\" % ck + line[m.end():]
 
 
 def build_corpus(path: Path, lines: int) -> int:
@@ -53,7 +44,7 @@ def build_corpus(path: Path, lines: int) -> int:
     with path.open("wb") as f:
         copy = 0
         while n < lines:
-            f.write(b"\n".join(shifted(x, copy * span) for x in src) + b"\n")
+            f.write(b"\n".join(shift_tag_time(x, copy * span) for x in src) + b"\n")
             n += len(src)
             copy += 1
     return n

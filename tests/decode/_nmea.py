@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import reduce
 from typing import Any
 
 import pyarrow as pa
 
 from pantau.decode import DecodeCounts, DecodedBatch, DecodeOptions, Decoder
+from pantau.decode.nmea import checksum, tag_block
 from pantau.decode.specs import TABLE_NAMES, TABLE_SCHEMAS
 from pantau.schema import REJECTS
 
@@ -26,12 +26,6 @@ TYPE5 = (
 TYPE5_MMSI = 351759000
 
 
-def checksum(body: str | bytes) -> str:
-    """NMEA checksum (XOR of the characters between the start character and '*')."""
-    data = body.encode("latin-1") if isinstance(body, str) else body
-    return f"{reduce(lambda a, c: a ^ c, data, 0):02X}"
-
-
 def sentence(payload: str, fill: int | str = 0, *, count: int = 1, num: int = 1,
              seq: int | str = "", channel: str = "A", talker: str = "AIVDM") -> str:
     """A checksummed '!' sentence."""
@@ -44,9 +38,7 @@ def with_checksum(body: str) -> str:
     return f"!{body}*{checksum(body)}"
 
 
-def tag(fields: str) -> str:
-    r"""A tag block '\fields*hh\'."""
-    return f"\\{fields}*{checksum(fields)}\\"
+tag = tag_block
 
 
 def payload_from_bits(bits: str) -> tuple[str, int]:

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 import shapely
 
+from pantau.geo import haversine_m
 from pantau.zones import in_zone
-from pantau.zones._geo import haversine_m
 from pantau.zones.defaults import (
     build_distance_grid,
     distance_grid,

@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pantau.errors import InputError
+from pantau.geo import M_PER_DEG, haversine_m
 from pantau.zones import DistanceGrid, PortIndex, Zone, ZoneError, ZoneSet
-from pantau.zones._geo import M_PER_DEG, haversine_m
 from pantau.zones._nearest import _seg_m
 from pantau.zones.defaults import land_geometry
 from pantau.zones.distance import nearest_coast_m

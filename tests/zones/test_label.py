@@ -11,8 +11,8 @@ import shapely
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from pantau.geo import haversine_m
 from pantau.zones import Zone, ZoneError, ZoneIndex, ZoneSet, in_zone, transitions, zone_indices
-from pantau.zones._geo import haversine_m
 
 #: points nearer an edge than this may go either way (DESIGN: "exactly on edges")
 ON_EDGE = 1e-10

@@ -14,7 +14,7 @@ import math
 import numpy as np
 from numba import njit
 
-from pantau.tracks._geo import EARTH_RADIUS_M, haversine_m
+from pantau.geo import EARTH_RADIUS_M, haversine_m
 from pantau.tracks._ids import segment_id
 
 

@@ -44,6 +44,7 @@ from typing import NamedTuple
 import numpy as np
 import pyarrow as pa
 
+from pantau.geo import KN_PER_MS
 from pantau.tracks._arrays import (
     F64,
     I64,
@@ -52,7 +53,6 @@ from pantau.tracks._arrays import (
     int64_valid,
     utc,
 )
-from pantau.tracks._geo import KN_PER_MS
 from pantau.tracks._link import link
 from pantau.tracks.errors import TracksError
 from pantau.tracks.groups import vessel_slices

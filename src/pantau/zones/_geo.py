@@ -8,25 +8,12 @@ from __future__ import annotations
 
 import math
 
-import numba as nb
 import numpy as np
 import numpy.typing as npt
 
-EARTH_RADIUS_M = 6_371_008.8
-#: metres per degree of latitude (and of longitude at the equator) on that sphere
-M_PER_DEG = EARTH_RADIUS_M * math.pi / 180.0
+from pantau.geo import EARTH_RADIUS_M, M_PER_DEG, haversine_m  # noqa: F401 (re-exported)
 
 F64 = npt.NDArray[np.float64]
-
-
-@nb.njit(cache=True, inline="always")
-def haversine_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
-    p1 = math.radians(lat1)
-    p2 = math.radians(lat2)
-    s_dp = math.sin(0.5 * (p2 - p1))
-    s_dl = math.sin(0.5 * math.radians(lon2 - lon1))
-    h = s_dp * s_dp + math.cos(p1) * math.cos(p2) * s_dl * s_dl
-    return 2.0 * EARTH_RADIUS_M * math.asin(math.sqrt(min(1.0, h)))
 
 
 def circle_ring(lon: float, lat: float, radius_m: float, n_vertices: int = 72) -> F64:

@@ -15,8 +15,8 @@ import math
 import numba as nb
 import numpy as np
 
+from pantau.geo import M_PER_DEG, haversine_m
 from pantau.zones._arrays import F64, I64
-from pantau.zones._geo import M_PER_DEG, haversine_m
 
 
 @nb.njit(cache=True, nogil=True)

@@ -20,8 +20,8 @@ import math
 import numba as nb
 import numpy as np
 
+from pantau.geo import M_PER_DEG
 from pantau.zones._arrays import F64, I64
-from pantau.zones._geo import M_PER_DEG
 
 #: degrees a cell is inflated by when assigning edges (far above float64 noise at |x| <= 180)
 _EPS = 1e-9

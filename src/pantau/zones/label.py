@@ -20,9 +20,9 @@ from typing import Any
 import numpy as np
 import shapely
 
+from pantau.geo import M_PER_DEG
 from pantau.zones import _pip
 from pantau.zones._arrays import F64, I64, U64, Mask, as_float64
-from pantau.zones._geo import M_PER_DEG
 from pantau.zones.errors import ZoneError
 from pantau.zones.geojson import to_shapely_polygons
 from pantau.zones.model import Zone, ZoneSet
