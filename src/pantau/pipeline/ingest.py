@@ -121,14 +121,15 @@ class Ingestor:
         seen: list[pa.Table] = []
         writer = Writer()
         with RejectSink(self.archive.staging / run.run_id) as sink:
+            chunks = in_thread(lambda: self._chunks(decoder, name, sink, on_raw_bytes))
             try:
-                chunks = in_thread(lambda: self._chunks(decoder, name, sink, on_raw_bytes))
                 for positions, chunk_statics in chunks:
                     enriched = self._stage(run, positions, state, report, sink, writer)
                     state = enriched.state
                     statics.append(chunk_statics)  # static reports are few: merged once
                     seen.append(sightings(enriched.positions))
             finally:
+                chunks.close()  # on failure, stop the decoding thread now, not at GC
                 writer.close()  # every staged file is written (or its error raised) here
         vessels, changes = update_registry(
             self.store.select("vessels").cast(VESSELS),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import queue
 import threading
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TypeVar
 
@@ -19,7 +19,7 @@ class _Failed:
         self.error = error
 
 
-def in_thread(produce: Callable[[], Iterator[T]], depth: int = 2) -> Iterator[T]:
+def in_thread(produce: Callable[[], Iterator[T]], depth: int = 2) -> Generator[T, None, None]:
     """Items of ``produce()``, computed ahead by at most ``depth`` in another thread.
 
     An exception in the producer is raised here; if the consumer stops early (or fails),
