@@ -17,6 +17,7 @@ import numpy as np
 
 from pantau.geo import M_PER_DEG, haversine_m
 from pantau.zones._arrays import F64, I64
+from pantau.zones._buckets import bucket_item
 
 
 @nb.njit(cache=True, nogil=True)
@@ -33,12 +34,7 @@ def bucket_segments(
         j1 = min(ny - 1, int((max(seg[k, 1], seg[k, 3]) - y0) / b))
         for j in range(j0, j1 + 1):
             for i in range(i0, i1 + 1):
-                c = j * nx + i
-                if writing:
-                    out[pos[c]] = k
-                    pos[c] += 1
-                else:
-                    counts[c] += 1
+                bucket_item(j * nx + i, k, writing, counts, pos, out)
 
 
 @nb.njit(cache=True, nogil=True)

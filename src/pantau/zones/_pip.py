@@ -22,6 +22,7 @@ import numpy as np
 
 from pantau.geo import M_PER_DEG
 from pantau.zones._arrays import F64, I64
+from pantau.zones._buckets import bucket_item
 
 #: degrees a cell is inflated by when assigning edges (far above float64 noise at |x| <= 180)
 _EPS = 1e-9
@@ -69,12 +70,7 @@ def _edge_cells(
                 bx0 = x0 + i * sx - _EPS
                 bx1 = x0 + (i + 1) * sx + _EPS
                 if _edge_touches(e, bx0, by0, bx1, by1):
-                    c = j * nx + i
-                    if writing:
-                        out[pos[c]] = k
-                        pos[c] += 1
-                    else:
-                        counts[c] += 1
+                    bucket_item(j * nx + i, k, writing, counts, pos, out)
 
 
 @nb.njit(cache=True, nogil=True)
