@@ -1,0 +1,143 @@
+"""`ais_gap`: a vessel going silent where it should have been heard.
+
+A silence counts when it is long against the vessel's own reporting (the median of its
+last intervals) and at least an hour, and when the area kept being heard while the vessel
+was silent (:mod:`pantau.detect.coverage`). When the area fell silent with the vessel
+(a receiver outage, the edge of coverage), it is not the vessel's doing; with no evidence
+either way (nobody else around), only a silence of half a day or more is reported.
+Only silences that ended are events: the start and end positions are in ``details``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import pyarrow as pa
+
+from pantau.detect.base import Batch, Context, State
+from pantau.detect.coverage import Coverage, Grid
+from pantau.detect.events import Event, iso_us
+from pantau.geo import KN_PER_MS, haversine_m
+
+_RING = 8
+_US = 1_000_000
+
+
+@dataclass(frozen=True)
+class Params:
+    #: near a receiver a silence of 1 h is "out of range" (MarineTraffic), DESIGN.md
+    min_gap_s: float = 3600.0
+    #: and long against the vessel's own rate: this many of its median intervals
+    #: (ours: a class A vessel at anchor reports every 3 min, so 30 min at the least)
+    rate_factor: float = 10.0
+    #: without evidence of coverage, report only silences this long (GFW reports AIS
+    #: gaps at 12 h offshore; Skylight opens them at 6 h), DESIGN.md
+    unknown_coverage_gap_s: float = 12 * 3600.0
+    #: the area counts as heard when anyone was heard in this share of the silence
+    min_heard_fraction: float = 0.5
+    #: coverage cells and time bins (ours: 0.25 deg is about one receiver's reach
+    #: at sea, 10 min several reports of any moving vessel)
+    cell_deg: float = 0.25
+    bin_s: float = 600.0
+    #: "everyone fell silent at once": others heard in the hour before the silence
+    outage_lookback_s: float = 3600.0
+    #: the segment limit of pantau.tracks (7 days): nothing longer is one silence
+    horizon_s: float = 7 * 86_400.0
+
+
+class AisGap:
+    name = "ais_gap"
+    kinds = ("ais_gap",)
+
+    def __init__(self, params: Params | None = None) -> None:
+        self.params = params or Params()
+
+    def run(self, batch: Batch, ctx: Context, state: State) -> tuple[list[Event], State]:
+        p = self.params
+        f = batch.frame
+        cov = Coverage.from_table(Grid(p.cell_deg, p.bin_s), state.get("coverage"))
+        if f.n:
+            cov.add(f.mmsi, f.t_us, f.lon, f.lat)
+        last = _load(state.get("last"))
+        events: list[Event] = []
+        order = np.lexsort((f.t_us, f.segment, f.mmsi))
+        m, s, t = f.mmsi[order], f.segment[order], f.t_us[order]
+        lat, lon = f.lat[order], f.lon[order]
+        starts = np.flatnonzero(np.r_[True, (m[1:] != m[:-1]) | (s[1:] != s[:-1])]) \
+            if f.n else np.zeros(0, np.int64)
+        ends = np.r_[starts[1:], f.n].astype(np.int64) if f.n else starts
+        params = asdict(p)
+        for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
+            key = (int(m[a]), int(s[a]))
+            prev = last.get(key)
+            tt = t[a:b]
+            if prev is not None:
+                tt = np.r_[prev[0], tt]
+                la, lo = np.r_[prev[1], lat[a:b]], np.r_[prev[2], lon[a:b]]
+                ring = prev[3]
+            else:
+                la, lo, ring = lat[a:b], lon[a:b], []
+            dt = np.diff(tt) / _US
+            for i in np.flatnonzero(dt >= p.min_gap_s).tolist():
+                history = (list(ring) + dt[:i].tolist())[-_RING:]
+                ev = self._judge(key[0], key[1], history, cov, tt[i], tt[i + 1], la[i], lo[i],
+                                 la[i + 1], lo[i + 1], params)
+                if ev is not None:
+                    events.append(ev)
+            last[key] = (int(tt[-1]), float(la[-1]), float(lo[-1]),
+                         (list(ring) + dt[-_RING:].tolist())[-_RING:])
+        horizon = batch.watermark_us - int(p.horizon_s * _US)
+        last = {k: v for k, v in last.items() if v[0] >= horizon}
+        cov.forget_before(horizon - int(p.outage_lookback_s * _US))
+        return events, {"last": _save(last), "coverage": cov.to_table()}
+
+    def _judge(self, mmsi: int, segment: int, history: list[float], cov: Coverage,
+               t0: int, t1: int, lat0: float, lon0: float, lat1: float, lon1: float,
+               params: dict[str, object]) -> Event | None:
+        p = self.params
+        gap_s = (t1 - t0) / _US
+        median = float(np.median(history)) if history else float("nan")
+        threshold = max(p.min_gap_s, p.rate_factor * median) if history else p.min_gap_s
+        if gap_s < threshold:
+            return None
+        grid = cov.grid
+        where = grid.cell(np.array([lon0, lon1]), np.array([lat0, lat1]))
+        cells = sorted({int(where[0]), int(where[1])})
+        heard, n_bins = cov.heard_fraction(cells, t0, t1)
+        if n_bins and heard >= p.min_heard_fraction:
+            basis = "area_heard"
+        elif cov.others_heard([int(where[0])], mmsi, t0 - int(p.outage_lookback_s * _US), t0):
+            return None  # the area went silent with the vessel: a receiver, not the vessel
+        elif gap_s >= p.unknown_coverage_gap_s:
+            basis = "coverage_unknown"
+        else:
+            return None
+        distance_m = float(haversine_m(lon0, lat0, lon1, lat1))
+        return Event("ais_gap", mmsi, t0, t1, lat0, lon0, details={
+            "basis": basis, "segment_id": segment, "gap_s": gap_s,
+            "end_lat": lat1, "end_lon": lon1, "distance_m": distance_m,
+            "implied_speed_kn": distance_m / gap_s * KN_PER_MS,
+            "median_interval_s": median, "threshold_s": threshold,
+            "heard_fraction": heard if n_bins else None, "coverage_bins": n_bins,
+            "last_heard_at": iso_us(t0), "heard_again_at": iso_us(t1), "params": params})
+
+
+def _load(table: pa.Table | None) -> dict[tuple[int, int], tuple[int, float, float, list[float]]]:
+    if table is None or table.num_rows == 0:
+        return {}
+    d = table.to_pydict()
+    return {(m, s): (t, la, lo, list(r)) for m, s, t, la, lo, r in zip(
+        d["mmsi"], d["segment"], d["t_us"], d["lat"], d["lon"], d["intervals_s"], strict=True)}
+
+
+def _save(last: dict[tuple[int, int], tuple[int, float, float, list[float]]]) -> pa.Table:
+    keys = sorted(last)
+    return pa.table({
+        "mmsi": pa.array([k[0] for k in keys], pa.int64()),
+        "segment": pa.array([k[1] for k in keys], pa.int64()),
+        "t_us": pa.array([last[k][0] for k in keys], pa.int64()),
+        "lat": pa.array([last[k][1] for k in keys], pa.float64()),
+        "lon": pa.array([last[k][2] for k in keys], pa.float64()),
+        "intervals_s": pa.array([last[k][3] for k in keys], pa.list_(pa.float64())),
+    })
