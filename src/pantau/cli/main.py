@@ -7,7 +7,9 @@ import typer
 from pantau import __version__
 from pantau.cli.decode import decode
 from pantau.cli.demo import demo
+from pantau.cli.detect import detect
 from pantau.cli.ingest import ingest
+from pantau.cli.presence import presence
 from pantau.cli.query import stats, track, vessels
 
 app = typer.Typer(
@@ -19,9 +21,11 @@ app = typer.Typer(
 )
 app.command()(decode)
 app.command()(ingest)
+app.command()(detect)
 app.command()(stats)
 app.command()(vessels)
 app.command()(track)
+app.command()(presence)
 app.command()(demo)
 
 

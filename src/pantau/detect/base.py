@@ -15,6 +15,7 @@ from typing import Protocol
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
+import pyarrow.compute
 
 from pantau.detect.events import Event
 from pantau.detect.frame import F64, I64, Frame
@@ -36,8 +37,20 @@ class Vessels:
     length_m: F64
 
     @staticmethod
-    def from_table(table: pa.Table | None) -> Vessels:
-        """From the registry's vessels table (needs ``mmsi``, ``category``, ``length_m``)."""
+    def from_table(table: pa.Table | None, watchlist: pa.Table | None = None) -> Vessels:
+        """From the registry's vessels table (``mmsi``, ``category``, ``length_m``), plus
+        the watchlist's vessels the registry does not know yet (no report so far)."""
+        if watchlist is not None and watchlist.num_rows:
+            listed = pa.table({"mmsi": watchlist["mmsi"].cast(pa.int64()),
+                               "category": watchlist["category"].cast(pa.string()),
+                               "length_m": pa.nulls(watchlist.num_rows, pa.float64())})
+            if table is not None and table.num_rows:
+                known = pa.compute.is_in(listed["mmsi"], table["mmsi"].cast(pa.int64()))
+                listed = listed.filter(pa.compute.invert(known))
+                table = pa.concat_tables([table.select(["mmsi", "category", "length_m"]).cast(
+                    listed.schema), listed])
+            else:
+                table = listed
         if table is None or table.num_rows == 0:
             return Vessels(np.zeros(0, np.int64), np.zeros(0, np.int8), np.zeros(0))
         mmsi = np.asarray(table["mmsi"].to_numpy(zero_copy_only=False), np.int64)

@@ -30,6 +30,7 @@ from pantau.detect.loitering import Loitering
 from pantau.detect.zone_crossing import ZoneCrossing
 from pantau.registry.schema import IDENTITY_HISTORY
 
+
 class Stage(Protocol):
     """A product several detectors share, computed once per batch (e.g. nearby pairs)."""
 

@@ -92,19 +92,10 @@ def detect_files(inputs: Inputs, zones: ZoneSet, geo: Geography,
                  watchlist: pa.Table | None) -> DetectRun:
     merged = merge_statics(inputs.statics, None, watchlist)
     vessels = merged.vessels
-    if watchlist is not None and watchlist.num_rows:
-        # watchlisted vessels that sent no static report still have a category
-        missing = pa.compute.invert(pa.compute.is_in(watchlist["mmsi"], vessels["mmsi"]))
-        extra = watchlist.filter(missing)
-        if extra.num_rows:
-            vessels = pa.concat_tables([
-                vessels.select(["mmsi", "category", "length_m"]),
-                pa.table({"mmsi": extra["mmsi"].cast(pa.int64()),
-                          "category": extra["category"].cast(pa.string()),
-                          "length_m": pa.nulls(extra.num_rows, pa.uint16())})])
     enriched = enrich(inputs.positions, None, geo)
-    ctx = Context(zones=zones, index=geo.zones, vessels=Vessels.from_table(vessels),
-                  shore=geo.shore, ports=geo.ports)
+    ctx = Context(zones=zones, index=geo.zones,
+                  vessels=Vessels.from_table(vessels, watchlist), shore=geo.shore,
+                  ports=geo.ports)
     runner = Runner(ctx)
     report = runner.step(frame_from_table(enriched.positions), merged.history, final=True)
     return DetectRun(report, enriched.positions.num_rows, enriched.dropped.num_rows,

@@ -13,7 +13,7 @@ import json
 import os
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -23,19 +23,23 @@ import pyarrow.parquet as pq
 
 from pantau.decode import DecodeCounts, DecodeOptions, Decoder, decode_input
 from pantau.decode.sources import check_readable
+from pantau.detect import Context, Event, Frame, Runner, Vessels, events_table, frame_from_table
 from pantau.errors import OutputError
 from pantau.pipeline.enrich import Enriched, Geography, enrich
 from pantau.pipeline.rejects import RejectSink
 from pantau.pipeline.runs import Run, RunBook, fingerprint
 from pantau.pipeline.threads import Writer, in_thread
-from pantau.pipeline.vessels import sightings, update_registry
+from pantau.pipeline.vessels import observe_positions, sightings
+from pantau.registry import VesselState, merge_statics
 from pantau.registry.schema import IDENTITY_HISTORY, VESSELS
 from pantau.schema import POSITIONS, STATICS, UTC_TS
 from pantau.store.archive import PositionArchive
 from pantau.store.embedded import EmbeddedStore
 from pantau.tracks import SEGMENT_STATE, SegmentState
+from pantau.zones import ZoneSet
 
 STATE_FILE = "segments.parquet"
+DETECT_DIR = "detect"
 
 
 @dataclass(frozen=True)
@@ -57,18 +61,22 @@ class InputReport:
     statics: int = 0
     vessels: int = 0  # vessels in the registry afterwards
     history: int = 0  # identity changes recorded
+    events: dict[str, int] = field(default_factory=dict)  # events found, by kind
+    late: int = 0  # positions older than what detection had seen, archived only
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
 
 
 class Ingestor:
     def __init__(self, data_dir: str | Path, geography: Geography,
-                 watchlist: pa.Table | None = None, options: IngestOptions | None = None):
+                 watchlist: pa.Table | None = None, options: IngestOptions | None = None,
+                 zones: ZoneSet | None = None):
         self.data_dir = Path(data_dir)
         self.store = EmbeddedStore(self.data_dir)
         self.archive = PositionArchive(self.data_dir)
         self.runs = RunBook(self.store, self.archive)
         self.geo = geography
+        self.zones = zones if zones is not None else geography.zones.zones
         self.watchlist = watchlist
         self.options = options or IngestOptions()
 
@@ -84,6 +92,24 @@ class Ingestor:
         if path.exists():
             return SegmentState(pq.read_table(path).cast(SEGMENT_STATE))
         return SegmentState.empty()
+
+    def _runner(self, vessels: pa.Table) -> Runner:
+        ctx = Context(zones=self.zones, index=self.geo.zones,
+                      vessels=Vessels.from_table(vessels, self.watchlist), shore=self.geo.shore,
+                      ports=self.geo.ports)
+        runner = Runner(ctx)
+        runner.load(self.data_dir / "state" / DETECT_DIR)
+        return runner
+
+    def flush_detectors(self) -> list[Event]:
+        """Close every episode still open, as at the end of the data (the demo's end of
+        scenario); later inputs start afresh. Events are stored and returned."""
+        runner = self._runner(self.store.select("vessels").cast(VESSELS))
+        report = runner.step(Frame.empty(), final=True)
+        self.store.upsert("events", events_table(report.events))
+        runner.state = {}
+        runner.save(self.data_dir / "state" / DETECT_DIR)
+        return report.events
 
     def _save_state(self, state: SegmentState) -> None:
         path = self._state_path()
@@ -117,7 +143,10 @@ class Ingestor:
         run = self.runs.start(name, fp)
         decoder = Decoder(self.options.decode)
         state = self._load_state()
-        statics: list[pa.Table] = []
+        vessels = self.store.select("vessels").cast(VESSELS)
+        runner = self._runner(vessels)
+        history: list[pa.Table] = []
+        events: list[Event] = []
         seen: list[pa.Table] = []
         writer = Writer()
         with RejectSink(self.archive.staging / run.run_id) as sink:
@@ -126,20 +155,30 @@ class Ingestor:
                 for positions, chunk_statics in chunks:
                     enriched = self._stage(run, positions, state, report, sink, writer)
                     state = enriched.state
-                    statics.append(chunk_statics)  # static reports are few: merged once
+                    # identity first: detectors judge this chunk by the vessels it names
+                    merged = merge_statics(chunk_statics, VesselState(vessels), self.watchlist)
+                    vessels = merged.vessels
+                    history.append(merged.history)
+                    runner.ctx = replace(runner.ctx,
+                                         vessels=Vessels.from_table(vessels, self.watchlist))
+                    step = runner.step(frame_from_table(enriched.positions), merged.history)
+                    events += step.events
+                    report.late += step.late
                     seen.append(sightings(enriched.positions))
             finally:
                 chunks.close()  # on failure, stop the decoding thread now, not at GC
                 writer.close()  # every staged file is written (or its error raised) here
-        vessels, changes = update_registry(
-            self.store.select("vessels").cast(VESSELS),
-            pa.concat_tables(statics) if statics else STATICS.empty_table(),
-            pa.concat_tables(seen) if seen else sightings(POSITIONS.empty_table()),
+        vessels = observe_positions(
+            vessels, pa.concat_tables(seen) if seen else sightings(POSITIONS.empty_table()),
             self.watchlist)
-        history = [changes]
         report.decode = decoder.counts
         report.statics = sum(report.decode.by_type.get(t, 0) for t in (5, 19, 24))
-        self._commit(run, vessels, history, state, report)
+        for e in events:
+            report.events[e.kind] = report.events.get(e.kind, 0) + 1
+        if report.late:
+            report.notes.append(f"{report.late:,} positions older than the data already "
+                                "detected on were archived but not run through the detectors")
+        self._commit(run, vessels, history, state, report, events, runner)
         report.vessels = vessels.num_rows
         report.seconds = time.perf_counter() - started
         return report
@@ -181,14 +220,17 @@ class Ingestor:
         return enriched
 
     def _commit(self, run: Run, vessels: pa.Table, history: list[pa.Table],
-                state: SegmentState, report: InputReport) -> None:
+                state: SegmentState, report: InputReport, events: list[Event],
+                runner: Runner) -> None:
         changes = pa.concat_tables([h.cast(IDENTITY_HISTORY) for h in history]) if history \
             else IDENTITY_HISTORY.empty_table()
         report.history = changes.num_rows
         self.store.upsert("vessels", vessels)
         self.store.upsert("vessel_history", changes.filter(
             pa.compute.is_valid(changes["changed_at"])))
+        self.store.upsert("events", events_table(events))
         self._save_state(state)
+        runner.save(self.data_dir / "state" / DETECT_DIR)
         counts = _counts_json(report)
         self.runs.committing(run, counts)
         self.runs.done(run)
@@ -209,7 +251,8 @@ def _value_counts(values: pa.ChunkedArray) -> tuple[list[str], list[int]]:
 def _counts_json(report: InputReport) -> dict[str, object]:
     d = report.decode
     return {
-        "positions": report.positions, "dropped": report.dropped,
+        "positions": report.positions, "dropped": report.dropped, "events": report.events,
+        "late": report.late,
         "decode": None if d is None else {
             "lines": d.lines, "decoded": d.decoded, "skipped": d.skipped,
             "rejected": d.rejected, "by_type": {str(k): v for k, v in d.by_type.items()}},
