@@ -2,13 +2,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pantau.detect.base import Batch
 from pantau.detect.zone_crossing import ZoneCrossing
-
 from tests.detect._frames import HOUR, MIN, T0, context, frame, leg, split, square
 
 

@@ -16,8 +16,8 @@ from pantau.errors import OutputError
 from pantau.pipeline import config
 from pantau.pipeline.detect import detect_files, read_inputs
 from pantau.registry import load_watchlist
-from pantau.zones import load_zones
 from pantau.zones import defaults as zone_defaults
+from pantau.zones import load_zones
 
 
 def cache_dir() -> Path:

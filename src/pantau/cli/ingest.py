@@ -64,7 +64,8 @@ def ingest(
                                   highlight=False, soft_wrap=True)
         geo = config.geography(zoneset, data_dir / "cache")
         ingestor = Ingestor(data_dir, geo, config.watchlist_table(listed),
-                            IngestOptions(decode=DecodeOptions(), assume_time=assumed))
+                            IngestOptions(decode=DecodeOptions(), assume_time=assumed),
+                            zones=zoneset)
         reports: list[InputReport] = []
         try:
             for name in inputs:
@@ -76,18 +77,19 @@ def ingest(
         typer.echo(json.dumps([_report_dict(r) for r in reports], indent=2))
         return
     table = Table("input", "decoded", "positions", "set aside", "rejected", "vessels",
-                  "identity changes", "time", title=f"ingested into {data_dir} "
+                  "identity changes", "events", "time", title=f"ingested into {data_dir} "
                   f"(zones {zone_name} v{version})", title_justify="left")
     for r in reports:
         if r.skipped:
-            table.add_row(r.input, "already ingested", "", "", "", "", "", "")
+            table.add_row(r.input, "already ingested", "", "", "", "", "", "", "")
             continue
         d = r.decode
         assert d is not None
         rate = f"{d.decoded / r.seconds:,.0f}/s" if r.seconds else ""
         table.add_row(r.input, f"{d.decoded:,}", f"{r.positions:,}",
                       f"{sum(r.dropped.values()):,}", f"{d.n_rejected:,}",
-                      f"{r.vessels:,}", f"{r.history:,}", f"{r.seconds:.1f} s {rate}")
+                      f"{r.vessels:,}", f"{r.history:,}", f"{sum(r.events.values()):,}",
+                      f"{r.seconds:.1f} s {rate}")
     console.print(table)
     for r in reports:
         for note in r.notes:
@@ -101,5 +103,6 @@ def _report_dict(r: InputReport) -> dict[str, object]:
     d = r.decode
     return {"input": r.input, "skipped": r.skipped, "positions": r.positions,
             "dropped": r.dropped, "statics": r.statics, "vessels": r.vessels,
-            "history": r.history, "seconds": round(r.seconds, 3), "notes": r.notes,
+            "history": r.history, "events": r.events, "late": r.late,
+            "seconds": round(r.seconds, 3), "notes": r.notes,
             "decoded": d.decoded if d else 0, "rejected": d.rejected if d else {}}

@@ -61,32 +61,40 @@ class AisGap:
             cov.add(f.mmsi, f.t_us, f.lon, f.lat)
         last = _load(state.get("last"))
         events: list[Event] = []
-        order = np.lexsort((f.t_us, f.segment, f.mmsi))
-        m, s, t = f.mmsi[order], f.segment[order], f.t_us[order]
-        lat, lon = f.lat[order], f.lon[order]
-        starts = np.flatnonzero(np.r_[True, (m[1:] != m[:-1]) | (s[1:] != s[:-1])]) \
-            if f.n else np.zeros(0, np.int64)
-        ends = np.r_[starts[1:], f.n].astype(np.int64) if f.n else starts
+        o = f.by_segment
+        m, seg, t = f.mmsi[o], f.segment[o], f.t_us[o]
+        lat, lon = f.lat[o], f.lon[o]
+        bounds = f.segment_starts
+        starts = bounds[:-1]
+        # per row: the silence before it and where the vessel was heard last
+        dt = np.full(f.n, np.nan)
+        dt[1:] = np.diff(t) / _US
+        p_t, p_lat, p_lon = np.r_[0, t[:-1]], np.r_[np.nan, lat[:-1]], np.r_[np.nan, lon[:-1]]
+        dt[starts] = np.nan
+        rings: list[list[float]] = []
+        for a in starts.tolist():
+            prev = last.get((int(m[a]), int(seg[a])))
+            if prev is None:
+                rings.append([])
+                continue
+            dt[a] = (t[a] - prev[0]) / _US
+            p_t[a], p_lat[a], p_lon[a] = prev[0], prev[1], prev[2]
+            rings.append(prev[3])
         params = asdict(p)
-        for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
-            key = (int(m[a]), int(s[a]))
-            prev = last.get(key)
-            tt = t[a:b]
-            if prev is not None:
-                tt = np.r_[prev[0], tt]
-                la, lo = np.r_[prev[1], lat[a:b]], np.r_[prev[2], lon[a:b]]
-                ring = prev[3]
-            else:
-                la, lo, ring = lat[a:b], lon[a:b], []
-            dt = np.diff(tt) / _US
-            for i in np.flatnonzero(dt >= p.min_gap_s).tolist():
-                history = (list(ring) + dt[:i].tolist())[-_RING:]
-                ev = self._judge(key[0], key[1], history, cov, tt[i], tt[i + 1], la[i], lo[i],
-                                 la[i + 1], lo[i + 1], params)
-                if ev is not None:
-                    events.append(ev)
-            last[key] = (int(tt[-1]), float(la[-1]), float(lo[-1]),
-                         (list(ring) + dt[-_RING:].tolist())[-_RING:])
+        for i in np.flatnonzero(dt >= p.min_gap_s).tolist():
+            g = int(np.searchsorted(starts, i, side="right")) - 1
+            before = dt[max(int(starts[g]), i - _RING):i]
+            history = (rings[g] + before[np.isfinite(before)].tolist())[-_RING:]
+            ev = self._judge(int(m[i]), int(seg[i]), history, cov, int(p_t[i]), int(t[i]),
+                             float(p_lat[i]), float(p_lon[i]), float(lat[i]), float(lon[i]),
+                             params)
+            if ev is not None:
+                events.append(ev)
+        for g, (a, b) in enumerate(zip(starts.tolist(), bounds[1:].tolist(), strict=True)):
+            tail = dt[max(a, b - _RING):b]
+            last[(int(m[a]), int(seg[a]))] = (
+                int(t[b - 1]), float(lat[b - 1]), float(lon[b - 1]),
+                (rings[g] + tail[np.isfinite(tail)].tolist())[-_RING:])
         horizon = batch.watermark_us - int(p.horizon_s * _US)
         last = {k: v for k, v in last.items() if v[0] >= horizon}
         cov.forget_before(horizon - int(p.outage_lookback_s * _US))

@@ -59,14 +59,20 @@ class Coverage:
 
     def add(self, mmsi: I64, t_us: I64, lon: F64, lat: F64) -> None:
         keys = self.grid.key(self.grid.cell(lon, lat), self.grid.bin(t_us))
-        allk = np.concatenate([self.keys, keys])
-        allc = np.concatenate([self.counts, np.ones(keys.size, np.int64)])
-        alls = np.concatenate([self.sums, np.asarray(mmsi, np.int64)])
+        # the batch's own keys first (most rows share a few), then merged with the kept
+        new, inv = np.unique(keys, return_inverse=True)
+        new_c = np.bincount(inv, minlength=new.size).astype(np.int64)
+        new_s = np.bincount(inv, weights=np.asarray(mmsi, np.float64),
+                            minlength=new.size).astype(np.int64)
+        allk = np.concatenate([self.keys, new])
+        allc = np.concatenate([self.counts, new_c])
+        alls = np.concatenate([self.sums, new_s])
         uniq, inv = np.unique(allk, return_inverse=True)
         self.keys = uniq
         self.counts = np.bincount(inv, weights=allc, minlength=uniq.size).astype(np.int64)
         # MMSIs are below 2**30: float64 sums of up to 2**23 of them per bin stay exact
-        self.sums = np.bincount(inv, weights=alls, minlength=uniq.size).astype(np.int64)
+        self.sums = np.bincount(inv, weights=alls.astype(np.float64),
+                                minlength=uniq.size).astype(np.int64)
 
     def forget_before(self, t_us: int) -> None:
         keep = (self.keys & ((1 << _BIN_BITS) - 1)) >= self.grid.bin(t_us)

@@ -7,6 +7,7 @@ Nulls become NaN (floats) or -1 (codes); times are microseconds since the epoch 
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -56,6 +57,25 @@ class Frame:
     def vessels(self) -> tuple[I64, I64]:
         """Start and end row of each vessel."""
         return vessel_slices(self.mmsi)
+
+    @cached_property
+    def by_segment(self) -> I64:
+        """Row order by (mmsi, segment, t_us), computed once for all detectors."""
+        m, s = self.mmsi, self.segment
+        if self.n < 2 or bool(np.all((m[1:] != m[:-1]) | (s[1:] == s[:-1]))):
+            return np.arange(self.n, dtype=np.int64)  # one segment per vessel: as it is
+        return np.lexsort((self.t_us, s, m)).astype(np.int64)
+
+    @cached_property
+    def segment_starts(self) -> I64:
+        """In :attr:`by_segment` order, the first row of each (mmsi, segment) run,
+        followed by ``n``."""
+        if self.n == 0:
+            return np.zeros(1, np.int64)
+        o = self.by_segment
+        m, s = self.mmsi[o], self.segment[o]
+        change = np.flatnonzero((m[1:] != m[:-1]) | (s[1:] != s[:-1])) + 1
+        return np.r_[0, change, self.n].astype(np.int64)
 
     @staticmethod
     def empty() -> Frame:

@@ -207,23 +207,25 @@ def _running_counts(f: Frame, counts: pa.Table | None) -> np.ndarray:
     if not f.n:
         return out
     known = _counts_dict(counts)
-    order = np.lexsort((f.t_us, f.segment, f.mmsi))
+    order = f.by_segment
     m, s = f.mmsi[order], f.segment[order]
-    starts = np.flatnonzero(np.r_[True, (m[1:] != m[:-1]) | (s[1:] != s[:-1])])
-    rank = np.arange(f.n) - np.repeat(starts, np.diff(np.r_[starts, f.n])) + 1
-    base = np.array([known.get((int(m[a]), int(s[a])), (0, 0))[0] for a in starts.tolist()],
-                    np.int64)
-    out[order] = rank + np.repeat(base, np.diff(np.r_[starts, f.n]))
+    starts = f.segment_starts[:-1]
+    sizes = np.diff(f.segment_starts)
+    rank = np.arange(f.n) - np.repeat(starts, sizes) + 1
+    if known:
+        base = np.array([known.get((int(m[a]), int(s[a])), (0, 0))[0]
+                         for a in starts.tolist()], np.int64)
+        rank += np.repeat(base, sizes)
+    out[order] = rank
     return out
 
 
 def _segment_counts(f: Frame, counts: pa.Table | None, horizon_us: int) -> pa.Table:
     known = _counts_dict(counts)
     if f.n:
-        order = np.lexsort((f.t_us, f.segment, f.mmsi))
+        order = f.by_segment
         m, s, t = f.mmsi[order], f.segment[order], f.t_us[order]
-        ends = np.flatnonzero(np.r_[(m[1:] != m[:-1]) | (s[1:] != s[:-1]), True])
-        starts = np.r_[0, ends[:-1] + 1]
+        starts, ends = f.segment_starts[:-1], f.segment_starts[1:] - 1
         for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
             key = (int(m[a]), int(s[a]))
             known[key] = (known.get(key, (0, 0))[0] + b - a + 1, int(t[b]))

@@ -48,7 +48,7 @@ class Loitering:
         # NaN speed or distance is unknown, never slow or far: it cannot count
         cond = (f.sog_kn < p.max_sog_kn) & (f.shore_m >= p.min_shore_m) \
             & (f.port_m >= p.min_port_m)
-        order = np.lexsort((f.t_us, f.segment, f.mmsi))
+        order = f.by_segment
         rules = RunRules(p.max_silence_s, p.max_break_s, p.min_duration_s)
         closed, still_open = find_runs(
             f.mmsi[order], f.segment[order], f.t_us[order], np.zeros(f.n, np.int64),

@@ -34,11 +34,15 @@ class Params:
     forget_after_s: float = 7 * 86_400.0
 
 
-def _indices(words: np.ndarray) -> np.ndarray:
+def _indices(words: np.ndarray) -> list[int]:
     """Zone numbers set in one row of label words."""
-    raw = np.unpackbits(np.ascontiguousarray(words, dtype="<u8").view(np.uint8),
-                        bitorder="little")
-    return np.flatnonzero(raw)
+    out = []
+    for j, word in enumerate(words.tolist()):
+        while word:
+            low = word & -word
+            out.append(j * 64 + low.bit_length() - 1)
+            word ^= low
+    return out
 
 
 def _words(indices: list[int], n_words: int) -> np.ndarray:
@@ -75,7 +79,7 @@ class ZoneCrossing:
         events: list[Event] = []
         if f.n:
             inside = self._inside(f, ctx)
-            order = np.lexsort((f.t_us, f.segment, f.mmsi))
+            order = f.by_segment
             events = self._walk(f, inside, order, last, visits, ctx)
         horizon = batch.watermark_us - int(self.params.forget_after_s * 1e6)
         stale = [k for k, row in last.items() if row[0] < horizon]
