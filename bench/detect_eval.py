@@ -49,6 +49,10 @@ def matches(event: dict[str, Any], truth: dict[str, Any]) -> bool:
         return False
     if truth.get("zone") and event.get("zone") != truth["zone"]:
         return False
+    for key in ("reason", "mode"):  # identity anomalies and close approaches say which
+        said, meant = (event.get("details") or {}).get(key), (truth.get("details") or {}).get(key)
+        if said is not None and meant is not None and said != meant:
+            return False
     slack = _slack(event)
     return (_t(event["start"]) - slack <= _t(truth["end"]) + TOLERANCE_S
             and _t(truth["start"]) - TOLERANCE_S <= _t(event["end"]) + TOLERANCE_S)
@@ -127,10 +131,11 @@ def _simulate_and_detect(args: argparse.Namespace, out: Path) -> tuple[Path, Pat
 
     feed, truth, watch = out / "feed.nmea", out / "truth.jsonl", out / "watchlist.csv"
     started = time.perf_counter()
-    simulate_to_files("malaysia", hours=args.hours, seed=args.seed, thin_s=args.thin_s,
-                      out=feed, truth=truth, watchlist=watch)
-    print(f"simulated {args.hours} h in {time.perf_counter() - started:.1f} s "
-          f"({feed.stat().st_size / 1e6:.0f} MB)")
+    if not (args.reuse and feed.is_file()):
+        simulate_to_files(feed, truth, watch, force=True, scenario="malaysia",
+                          hours=args.hours, seed=args.seed, thin_s=args.thin_s)
+        print(f"simulated {args.hours} h in {time.perf_counter() - started:.1f} s "
+              f"({feed.stat().st_size / 1e6:.0f} MB)")
     from pantau.detect.events import dumps_jsonl
 
     started = time.perf_counter()
@@ -151,6 +156,8 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--thin-s", type=float, default=None)
     ap.add_argument("--out", type=Path, default=None)
+    ap.add_argument("--reuse", action="store_true",
+                    help="with --out: detect on the feed simulated there before")
     ap.add_argument("--truth", type=Path, default=None)
     ap.add_argument("--events", type=Path, default=None)
     args = ap.parse_args()

@@ -36,7 +36,8 @@ def frame(rows: list[dict[str, float]]) -> Frame:
               lon=col("lon", 0, np.float64), lat=col("lat", 0, np.float64),
               sog_kn=col("sog_kn", 10.0, np.float64), cog_deg=col("cog_deg", 90.0, np.float64),
               segment=col("segment", 1, np.int64), shore_m=col("shore_m", 1e6, np.float64),
-              port_m=col("port_m", 1e6, np.float64), msg_type=col("msg_type", 1, np.int32))
+              port_m=col("port_m", 1e6, np.float64), msg_type=col("msg_type", 1, np.int32),
+              source=col("source", 0, np.int64))
     return f.take(vessel_time_order(f.mmsi, f.t_us).order)
 
 

@@ -41,6 +41,19 @@ def test_everyone_silent_at_once_is_an_outage() -> None:
     assert _run(frame(rows))[0] == []
 
 
+def test_silent_because_its_receiver_went_down() -> None:
+    # receiver 1 hears vessel 1 and goes down for 3 h; receiver 2 covers the same cell
+    # and keeps hearing its own vessels: the area is heard, but not by vessel 1's receiver
+    rows = leg(1, T0, 60, 112.6, 5.0, 0.0001, source=1 << 40)
+    rows += leg(1, T0 + 60 * MIN + 3 * HOUR, 60, 112.6, 5.0, 0.0001, source=1 << 40)
+    rows += [dict(r, source=2 << 40) for r in _others(6 * 60)]
+    assert _run(frame(rows))[0] == []
+    # while a vessel going dark under a working receiver is still a gap
+    rows += leg(3, T0, 6 * 60, 112.62, 5.0, 0.0001, source=1 << 40)
+    (e,) = _run(frame(rows))[0]
+    assert e.mmsi == 1
+
+
 def test_alone_reports_only_half_a_day() -> None:
     five = leg(1, T0, 30, 112.6, 5.0, 0.0) + leg(1, T0 + 30 * MIN + 5 * HOUR, 30, 112.6, 5.0, 0.0)
     assert _run(frame(five))[0] == []

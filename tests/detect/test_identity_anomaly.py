@@ -91,3 +91,24 @@ def test_split_equals_whole(cut_min: int, minutes: int) -> None:
                                       state)
     key = lambda e: (e.event_id, e.end_us, e.details.get("conflicts"))  # noqa: E731
     assert sorted(map(key, first + second)) == sorted(map(key, whole))
+
+
+def test_names_taking_turns_are_twins_not_a_disguise() -> None:
+    rows = leg(SHIP, T0, 180, 112.0, 5.0, 0.002, port_m=90_000.0)
+    flips = []
+    for k in range(1, 12):
+        old, new = ("OCEAN STAR", "SEA PEARL") if k % 2 else ("SEA PEARL", "OCEAN STAR")
+        t = pa.array([T0 + k * 6 * MIN], pa.int64()).cast(pa.timestamp("us", "UTC"))
+        flips.append(pa.table({"mmsi": [SHIP], "field": ["shipname"], "old_value": [old],
+                               "new_value": [new], "changed_at": t}).cast(IDENTITY_HISTORY))
+    assert _run(frame(rows), history=pa.concat_tables(flips))[0] == []
+
+
+def test_a_change_waits_an_hour_before_it_counts() -> None:
+    f = frame(leg(SHIP, T0, 240, 112.0, 5.0, 0.002, port_m=90_000.0))
+    a, b = split(f, T0 + 70 * MIN)
+    history = _history(SHIP, T0 + 61 * MIN)
+    first, state = _run(a, final=False, history=history)
+    assert first == [] and state["pending"].num_rows == 1
+    second, _ = _run(b, state)
+    assert [e.details["reason"] for e in second] == ["identity_change"]

@@ -1,10 +1,12 @@
 """`ais_gap`: a vessel going silent where it should have been heard.
 
-A silence counts when it is long against the vessel's own reporting (the median of its
-last intervals) and at least an hour, and when the area kept being heard while the vessel
-was silent (:mod:`pantau.detect.coverage`). When the area fell silent with the vessel
-(a receiver outage, the edge of coverage), it is not the vessel's doing; with no evidence
-either way (nobody else around), only a silence of half a day or more is reported.
+A silence counts when the receiver that heard the vessel last kept hearing others (else
+it was the receiver that went down), when it is long against the vessel's own reporting
+(the median of its last intervals) and at least an hour, and when the area kept being
+heard while the vessel was silent (:mod:`pantau.detect.coverage`). When the area fell
+silent with the vessel (a receiver outage, the edge of coverage), it is not the vessel's
+doing; with no evidence either way (nobody else around), only a silence of half a day or
+more is reported.
 Only silences that ended are events: the start and end positions are in ``details``.
 """
 
@@ -16,7 +18,7 @@ import numpy as np
 import pyarrow as pa
 
 from pantau.detect.base import Batch, Context, State
-from pantau.detect.coverage import Coverage, Grid
+from pantau.detect.coverage import Coverage, Grid, receiver_cell
 from pantau.detect.events import Event, iso_us
 from pantau.geo import KN_PER_MS, haversine_m
 
@@ -48,7 +50,7 @@ class Params:
 
 class AisGap:
     name = "ais_gap"
-    kinds = ("ais_gap",)
+    kinds: tuple[str, ...] = ("ais_gap",)
 
     def __init__(self, params: Params | None = None) -> None:
         self.params = params or Params()
@@ -57,12 +59,15 @@ class AisGap:
         p = self.params
         f = batch.frame
         cov = Coverage.from_table(Grid(p.cell_deg, p.bin_s), state.get("coverage"))
+        rx = Coverage.from_table(Grid(p.cell_deg, p.bin_s), state.get("receivers"))
         if f.n:
             cov.add(f.mmsi, f.t_us, f.lon, f.lat)
+            known = f.source != 0
+            rx.add_cells(f.mmsi[known], f.t_us[known], receiver_cell(f.source[known]))
         last = _load(state.get("last"))
         events: list[Event] = []
         o = f.by_segment
-        m, seg, t = f.mmsi[o], f.segment[o], f.t_us[o]
+        m, seg, t, src = f.mmsi[o], f.segment[o], f.t_us[o], f.source[o]
         lat, lon = f.lat[o], f.lon[o]
         bounds = f.segment_starts
         starts = bounds[:-1]
@@ -70,6 +75,7 @@ class AisGap:
         dt = np.full(f.n, np.nan)
         dt[1:] = np.diff(t) / _US
         p_t, p_lat, p_lon = np.r_[0, t[:-1]], np.r_[np.nan, lat[:-1]], np.r_[np.nan, lon[:-1]]
+        p_src = np.r_[0, src[:-1]]
         dt[starts] = np.nan
         rings: list[list[float]] = []
         for a in starts.tolist():
@@ -78,13 +84,15 @@ class AisGap:
                 rings.append([])
                 continue
             dt[a] = (t[a] - prev[0]) / _US
-            p_t[a], p_lat[a], p_lon[a] = prev[0], prev[1], prev[2]
+            p_t[a], p_lat[a], p_lon[a], p_src[a] = prev[0], prev[1], prev[2], prev[4]
             rings.append(prev[3])
         params = asdict(p)
         for i in np.flatnonzero(dt >= p.min_gap_s).tolist():
             g = int(np.searchsorted(starts, i, side="right")) - 1
             before = dt[max(int(starts[g]), i - _RING):i]
             history = (rings[g] + before[np.isfinite(before)].tolist())[-_RING:]
+            if self._receiver_down(rx, int(p_src[i]), int(p_t[i]), int(t[i])):
+                continue
             ev = self._judge(int(m[i]), int(seg[i]), history, cov, int(p_t[i]), int(t[i]),
                              float(p_lat[i]), float(p_lon[i]), float(lat[i]), float(lon[i]),
                              params)
@@ -94,11 +102,21 @@ class AisGap:
             tail = dt[max(a, b - _RING):b]
             last[(int(m[a]), int(seg[a]))] = (
                 int(t[b - 1]), float(lat[b - 1]), float(lon[b - 1]),
-                (rings[g] + tail[np.isfinite(tail)].tolist())[-_RING:])
+                (rings[g] + tail[np.isfinite(tail)].tolist())[-_RING:], int(src[b - 1]))
         horizon = batch.watermark_us - int(p.horizon_s * _US)
         last = {k: v for k, v in last.items() if v[0] >= horizon}
         cov.forget_before(horizon - int(p.outage_lookback_s * _US))
-        return events, {"last": _save(last), "coverage": cov.to_table()}
+        rx.forget_before(horizon)
+        return events, {"last": _save(last), "coverage": cov.to_table(),
+                        "receivers": rx.to_table()}
+
+    def _receiver_down(self, rx: Coverage, source: int, t0: int, t1: int) -> bool:
+        """Whether the receiver that heard the vessel last heard almost nobody while the
+        vessel was silent: an outage, not the vessel's doing."""
+        if source == 0:
+            return False
+        heard, n_bins = rx.heard_fraction([int(receiver_cell(np.array([source]))[0])], t0, t1)
+        return bool(n_bins) and heard < self.params.min_heard_fraction
 
     def _judge(self, mmsi: int, segment: int, history: list[float], cov: Coverage,
                t0: int, t1: int, lat0: float, lon0: float, lat1: float, lon1: float,
@@ -131,15 +149,19 @@ class AisGap:
             "last_heard_at": iso_us(t0), "heard_again_at": iso_us(t1), "params": params})
 
 
-def _load(table: pa.Table | None) -> dict[tuple[int, int], tuple[int, float, float, list[float]]]:
+Last = dict[tuple[int, int], tuple[int, float, float, list[float], int]]
+
+
+def _load(table: pa.Table | None) -> Last:
     if table is None or table.num_rows == 0:
         return {}
     d = table.to_pydict()
-    return {(m, s): (t, la, lo, list(r)) for m, s, t, la, lo, r in zip(
-        d["mmsi"], d["segment"], d["t_us"], d["lat"], d["lon"], d["intervals_s"], strict=True)}
+    return {(m, s): (t, la, lo, list(r), src) for m, s, t, la, lo, r, src in zip(
+        d["mmsi"], d["segment"], d["t_us"], d["lat"], d["lon"], d["intervals_s"],
+        d["source"], strict=True)}
 
 
-def _save(last: dict[tuple[int, int], tuple[int, float, float, list[float]]]) -> pa.Table:
+def _save(last: Last) -> pa.Table:
     keys = sorted(last)
     return pa.table({
         "mmsi": pa.array([k[0] for k in keys], pa.int64()),
@@ -148,4 +170,5 @@ def _save(last: dict[tuple[int, int], tuple[int, float, float, list[float]]]) ->
         "lat": pa.array([last[k][1] for k in keys], pa.float64()),
         "lon": pa.array([last[k][2] for k in keys], pa.float64()),
         "intervals_s": pa.array([last[k][3] for k in keys], pa.list_(pa.float64())),
+        "source": pa.array([last[k][4] for k in keys], pa.int64()),
     })

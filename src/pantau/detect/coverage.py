@@ -38,6 +38,11 @@ class Grid:
         return (np.asarray(cell, np.int64) << _BIN_BITS) | np.asarray(bins, np.int64)
 
 
+def receiver_cell(source: I64) -> I64:
+    """A receiver id (pantau.detect.frame.source_id) as a coverage cell: its top 38 bits."""
+    return np.asarray(source, np.int64) >> 25
+
+
 class Coverage:
     """Sorted (cell, bin) keys with their counts; add batches, ask about windows."""
 
@@ -58,7 +63,11 @@ class Coverage:
                         schema=_SCHEMA)
 
     def add(self, mmsi: I64, t_us: I64, lon: F64, lat: F64) -> None:
-        keys = self.grid.key(self.grid.cell(lon, lat), self.grid.bin(t_us))
+        self.add_cells(mmsi, t_us, self.grid.cell(lon, lat))
+
+    def add_cells(self, mmsi: I64, t_us: I64, cells: I64) -> None:
+        """Count positions by a cell of the caller's choosing (e.g. a receiver)."""
+        keys = self.grid.key(cells, self.grid.bin(t_us))
         # the batch's own keys first (most rows share a few), then merged with the kept
         new, inv = np.unique(keys, return_inverse=True)
         new_c = np.bincount(inv, minlength=new.size).astype(np.int64)

@@ -6,7 +6,8 @@ Nulls become NaN (floats) or -1 (codes); times are microseconds since the epoch 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+import hashlib
+from dataclasses import dataclass, field, fields
 from functools import cached_property
 from typing import Any
 
@@ -45,6 +46,12 @@ class Frame:
     shore_m: F64  # distance to shore; NaN: unknown
     port_m: F64  # distance to the nearest port; NaN: unknown
     msg_type: I32  # AIS message type; 0 unknown
+    #: receiver (tag block ``s:``) as a stable 63-bit hash of its name; 0 unknown
+    source: I64 = field(default_factory=lambda: np.zeros(0, np.int64))
+
+    def __post_init__(self) -> None:
+        if self.source.size == 0 and self.mmsi.size:
+            object.__setattr__(self, "source", np.zeros(self.mmsi.size, np.int64))
 
     @property
     def n(self) -> int:
@@ -75,7 +82,8 @@ class Frame:
         o = self.by_segment
         m, s = self.mmsi[o], self.segment[o]
         change = np.flatnonzero((m[1:] != m[:-1]) | (s[1:] != s[:-1])) + 1
-        return np.r_[0, change, self.n].astype(np.int64)
+        out: I64 = np.r_[0, change, self.n].astype(np.int64)
+        return out
 
     @staticmethod
     def empty() -> Frame:
@@ -106,7 +114,7 @@ class Frame:
 
 
 _DTYPES = (np.int64, np.int64, np.float64, np.float64, np.float64, np.float64, np.int64,
-           np.float64, np.float64, np.int32)
+           np.float64, np.float64, np.int32, np.int64)
 
 
 def _floats(table: pa.Table, name: str | None) -> F64:
@@ -121,6 +129,20 @@ def _ints(table: pa.Table, name: str, fill: int) -> I64:
         return np.full(table.num_rows, fill, np.int64)
     col = pc.fill_null(pc.cast(table[name], pa.int64()), fill)
     return np.asarray(col.to_numpy(), np.int64)
+
+
+def source_id(name: str) -> int:
+    """A receiver name as a stable positive 63-bit number (the same in every batch)."""
+    return int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "big") >> 1
+
+
+def _sources(table: pa.Table) -> I64:
+    if "source" not in table.column_names:
+        return np.zeros(table.num_rows, np.int64)
+    enc = pc.dictionary_encode(table["source"].combine_chunks())
+    ids = np.array([source_id(str(v)) for v in enc.dictionary.to_pylist()] or [0], np.int64)
+    codes = np.asarray(pc.fill_null(enc.indices, -1).to_numpy(zero_copy_only=False), np.int64)
+    return np.where(codes >= 0, ids[np.maximum(codes, 0)], 0)
 
 
 def _times(table: pa.Table) -> I64:
@@ -157,6 +179,7 @@ def frame_from_table(table: pa.Table | pa.RecordBatch) -> Frame:
         "shore_m": _floats(table, "shore_distance_m"),
         "port_m": _floats(table, "port_distance_m"),
         "msg_type": _ints(table, "msg_type", 0).astype(np.int32),
+        "source": _sources(table),
     }
     frame = Frame(**cols)
     order = vessel_time_order(frame.mmsi, frame.t_us).order

@@ -13,6 +13,7 @@ Three reasons, in ``details.reason``:
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -46,13 +47,16 @@ class Params:
     min_port_m: float = 10_000.0
     #: the position that says where the change happened may be this old
     max_position_age_s: float = 3600.0
+    #: a change counts once it held this long without being undone or shown to be two
+    #: transmitters taking turns (ours: static reports come every 6 min, ten of them)
+    confirm_s: float = 3600.0
     #: an MMSI silent this long is forgotten (the segment limit of pantau.tracks)
     forget_after_s: float = 7 * 86_400.0
 
 
 class IdentityAnomaly:
     name = "identity_anomaly"
-    kinds = ("identity_anomaly",)
+    kinds: tuple[str, ...] = ("identity_anomaly",)
 
     def __init__(self, params: Params | None = None) -> None:
         self.params = params or Params()
@@ -60,16 +64,24 @@ class IdentityAnomaly:
     def run(self, batch: Batch, ctx: Context, state: State) -> tuple[list[Event], State]:
         f = batch.frame
         events = self._invalid(f, state)
-        shared, open_runs, last, counts = self._shared(batch, state)
+        shared, open_runs, last, counts, first_conflict = self._shared(batch, state)
         events += shared
-        events += self._changes(batch, last_before=state.get("last"))
+        twins = _pairs_dict(state.get("twins"))
+        for m, t in first_conflict.items():
+            twins.setdefault(m, t)
+        seen = _values(state.get("values"))
+        found, reverts = self._changes(batch, state.get("last"), seen)
+        confirmed, pending = self._confirm(_pending(state.get("pending")) + found, reverts,
+                                           twins, batch)
+        events += confirmed
         flagged = state.get("flagged")
         new_flags = pa.table({"mmsi": pa.array([e.mmsi for e in events
                                                 if e.details["reason"] == "invalid_mmsi"],
                                                pa.int64())})
         flagged = new_flags if flagged is None else pa.concat_tables([flagged, new_flags])
         return events, {"flagged": flagged, "open": open_runs, "last": last,
-                        "counts": counts}
+                        "counts": counts, "twins": _twins_table(twins),
+                        "values": _values_table(seen), "pending": _pending_table(pending)}
 
     def _invalid(self, f: Frame, state: State) -> list[Event]:
         if not f.n:
@@ -90,7 +102,7 @@ class IdentityAnomaly:
         return out
 
     def _shared(self, batch: Batch, state: State
-                ) -> tuple[list[Event], pa.Table, pa.Table, pa.Table]:
+                ) -> tuple[list[Event], pa.Table, pa.Table, pa.Table, dict[int, int]]:
         p = self.params
         f = batch.frame
         last = state.get("last")
@@ -117,13 +129,16 @@ class IdentityAnomaly:
                 p_t[r], p_lat[r], p_lon[r], p_seg[r], p_n[r] = 0, np.nan, np.nan, f.segment[r], 0
             else:
                 p_t[r], p_lat[r], p_lon[r], p_seg[r], p_n[r] = got
-        dist = _haversine(p_lat[: f.n], p_lon[: f.n], f.lat, f.lon)
-        dt_s = np.maximum((f.t_us - p_t[: f.n]) / _US, 1.0)
-        speed = dist / dt_s * KN_PER_MS
-        conflict = (p_seg[: f.n] != f.segment) & (dist > p.min_distance_m) \
-            & (speed > p.max_speed_kn) & (p_n[: f.n] >= p.min_segment_positions) \
-            & (seg_n >= p.min_segment_positions)
-        rows = np.flatnonzero(conflict)
+        # only a change of segment can be a jump between two vessels
+        cand = np.flatnonzero((p_seg[: f.n] != f.segment) & (p_n[: f.n] >= p.min_segment_positions)
+                              & (seg_n >= p.min_segment_positions))
+        dist = _haversine(p_lat[cand], p_lon[cand], f.lat[cand], f.lon[cand])
+        dt_s = np.maximum((f.t_us[cand] - p_t[cand]) / _US, 1.0)
+        speed_c = dist / dt_s * KN_PER_MS
+        hit = (dist > p.min_distance_m) & (speed_c > p.max_speed_kn)
+        rows = cand[hit]
+        speed = np.zeros(f.n)
+        speed[rows] = speed_c[hit]
         rules = RunRules(p.rearm_s, 0.0, 0.0)
         closed, still_open = find_runs(
             f.mmsi[rows], np.zeros(rows.size, np.int64), f.t_us[rows],
@@ -141,14 +156,43 @@ class IdentityAnomaly:
                                  "params": asdict(p)})
                   for r in range(len(closed))]
         horizon = batch.watermark_us - int(p.forget_after_s * _US)
+        first_conflict: dict[int, int] = {}
+        for r in rows.tolist():
+            first_conflict.setdefault(int(f.mmsi[r]), int(f.t_us[r]))
         return (events, still_open.to_table(), _last_rows(f, seg_n, last, horizon),
-                _segment_counts(f, counts, horizon))
+                _segment_counts(f, counts, horizon), first_conflict)
 
-    def _changes(self, batch: Batch, last_before: pa.Table | None) -> list[Event]:
+    def _confirm(self, pending: list[Event], reverts: list[tuple[int, str, str, int]],
+                 twins: dict[int, int], batch: Batch) -> tuple[list[Event], list[Event]]:
+        """A change counts once it has held ``confirm_s`` with no conflict of two
+        transmitters on its MMSI in that time: alternating names are twins, a name put
+        back at once is a correction."""
+        window = int(self.params.confirm_s * _US)
+        keep, done = [], []
+        for e in pending:
+            old = {str(c["field"]): str(c["old"]) for c in e.details["changes"]}
+            undone = any(m == e.mmsi and old.get(name) == value and
+                         e.start_us < t <= e.start_us + window
+                         for m, name, value, t in reverts)
+            twin = e.mmsi in twins and twins[e.mmsi] <= e.start_us + window
+            if undone or twin:
+                continue
+            if batch.final or batch.watermark_us >= e.start_us + window:
+                done.append(e)
+            else:
+                keep.append(e)
+        return done, keep
+
+    def _changes(self, batch: Batch, last_before: pa.Table | None,
+                 seen: set[tuple[int, str, str]]
+                 ) -> tuple[list[Event], list[tuple[int, str, str, int]]]:
+        """Candidate changes at sea, and every change as (mmsi, field, new value, time).
+        Not a candidate: a value this MMSI had before (two transmitters, a correction)."""
         p = self.params
         h = batch.history
+        reverts: list[tuple[int, str, str, int]] = []
         if h.num_rows == 0:
-            return []
+            return [], reverts
         h = h.filter(pc.is_in(h["field"], pa.array(list(p.fields))))
         h = h.filter(pc.and_(pc.is_valid(h["changed_at"]), pc.is_valid(h["old_value"])))
         f = batch.frame
@@ -158,10 +202,17 @@ class IdentityAnomaly:
             before = {m: (t, la, lo, pm) for m, t, la, lo, pm in zip(
                 d["mmsi"], d["t_us"], d["lat"], d["lon"], d["port_m"], strict=True)}
         groups: dict[tuple[int, int], list[dict[str, object]]] = {}
-        for row in h.to_pylist():
-            t = int(pa.scalar(row["changed_at"]).cast(pa.int64()).as_py())
-            groups.setdefault((int(row["mmsi"]), t), []).append(
-                {"field": row["field"], "old": row["old_value"], "new": row["new_value"]})
+        h = h.append_column("t_us", pc.cast(h["changed_at"], pa.int64()))
+        for row in h.sort_by([("t_us", "ascending")]).to_pylist():
+            m, t, name = int(row["mmsi"]), int(row["t_us"]), str(row["field"])
+            seen.add((m, name, str(row["old_value"])))
+            again = (m, name, str(row["new_value"])) in seen
+            seen.add((m, name, str(row["new_value"])))
+            reverts.append((m, name, str(row["new_value"]), t))
+            if again:
+                continue
+            groups.setdefault((m, t), []).append(
+                {"field": name, "old": row["old_value"], "new": row["new_value"]})
         out = []
         for (m, t), changes in sorted(groups.items()):
             a, b = np.searchsorted(f.mmsi, m), np.searchsorted(f.mmsi, m, side="right")
@@ -180,7 +231,51 @@ class IdentityAnomaly:
                              details={"reason": "identity_change", "changes": changes,
                                       "port_distance_m": port_m, "position_at": iso_us(at),
                                       "params": asdict(p)}))
-        return out
+        return out, reverts
+
+
+def _pending(table: pa.Table | None) -> list[Event]:
+    if table is None or table.num_rows == 0:
+        return []
+    return [Event("identity_anomaly", m, t, t, la, lo, discriminator="identity_change",
+                  details=json.loads(d))
+            for m, t, la, lo, d in zip(*(table[c].to_pylist() for c in (
+                "mmsi", "t_us", "lat", "lon", "details")), strict=True)]
+
+
+def _pending_table(events: list[Event]) -> pa.Table:
+    return pa.table({"mmsi": pa.array([e.mmsi for e in events], pa.int64()),
+                     "t_us": pa.array([e.start_us for e in events], pa.int64()),
+                     "lat": pa.array([e.lat for e in events], pa.float64()),
+                     "lon": pa.array([e.lon for e in events], pa.float64()),
+                     "details": pa.array([json.dumps(e.details) for e in events],
+                                         pa.string())})
+
+
+def _pairs_dict(table: pa.Table | None) -> dict[int, int]:
+    if table is None or table.num_rows == 0:
+        return {}
+    return dict(zip(table["mmsi"].to_pylist(), table["t_us"].to_pylist(), strict=True))
+
+
+def _twins_table(twins: dict[int, int]) -> pa.Table:
+    keys = sorted(twins)
+    return pa.table({"mmsi": pa.array(keys, pa.int64()),
+                     "t_us": pa.array([twins[k] for k in keys], pa.int64())})
+
+
+def _values(table: pa.Table | None) -> set[tuple[int, str, str]]:
+    if table is None or table.num_rows == 0:
+        return set()
+    return set(zip(table["mmsi"].to_pylist(), table["field"].to_pylist(),
+                   table["value"].to_pylist(), strict=True))
+
+
+def _values_table(seen: set[tuple[int, str, str]]) -> pa.Table:
+    rows = sorted(seen)
+    return pa.table({"mmsi": pa.array([r[0] for r in rows], pa.int64()),
+                     "field": pa.array([r[1] for r in rows], pa.string()),
+                     "value": pa.array([r[2] for r in rows], pa.string())})
 
 
 def _haversine(lat0: np.ndarray, lon0: np.ndarray, lat1: np.ndarray, lon1: np.ndarray

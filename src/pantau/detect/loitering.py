@@ -37,7 +37,7 @@ class Params:
 
 class Loitering:
     name = "loitering"
-    kinds = ("loitering",)
+    kinds: tuple[str, ...] = ("loitering",)
 
     def __init__(self, params: Params | None = None) -> None:
         self.params = params or Params()

@@ -58,7 +58,7 @@ def zones_digest(ctx: Context) -> str:
 
 class ZoneCrossing:
     name = "zone_crossing"
-    kinds = ("zone_entry", "zone_exit")
+    kinds: tuple[str, ...] = ("zone_entry", "zone_exit")
 
     def __init__(self, params: Params | None = None) -> None:
         self.params = params or Params()
