@@ -33,6 +33,10 @@ class Params:
     #: and long against the vessel's own rate: this many of its median intervals
     #: (ours: a class A vessel at anchor reports every 3 min, so 30 min at the least)
     rate_factor: float = 10.0
+    #: the vessel's rate is known from this many intervals before the silence ...
+    min_intervals: int = 3
+    #: ... and without it, only silences this long count (Skylight opens gaps at 6 h)
+    unknown_rate_gap_s: float = 6 * 3600.0
     #: without evidence of coverage, report only silences this long (GFW reports AIS
     #: gaps at 12 h offshore; Skylight opens them at 6 h), DESIGN.md
     unknown_coverage_gap_s: float = 12 * 3600.0
@@ -123,8 +127,10 @@ class AisGap:
                params: dict[str, object]) -> Event | None:
         p = self.params
         gap_s = (t1 - t0) / _US
+        known = len(history) >= p.min_intervals
         median = float(np.median(history)) if history else float("nan")
-        threshold = max(p.min_gap_s, p.rate_factor * median) if history else p.min_gap_s
+        threshold = max(p.min_gap_s, p.rate_factor * median) if known \
+            else max(p.min_gap_s, p.unknown_rate_gap_s)
         if gap_s < threshold:
             return None
         grid = cov.grid

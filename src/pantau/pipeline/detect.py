@@ -71,12 +71,28 @@ def read_inputs(names: list[str]) -> Inputs:
     return Inputs(_concat(positions, POSITIONS), _concat(statics, STATICS), counts)
 
 
+#: what a positions table from elsewhere must have; every other column may be missing
+REQUIRED = ("mmsi", "received_at", "lon", "lat")
+
+
+def _conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
+    """A table with the schema's columns: missing optional ones null, types cast."""
+    if schema is POSITIONS:
+        missing = [c for c in REQUIRED if c not in table.column_names]
+        if missing:
+            raise InputError(f"a positions table lacks {', '.join(missing)} (needs "
+                             f"{', '.join(REQUIRED)})")
+    cols = [table[f.name] if f.name in table.column_names else pa.nulls(table.num_rows, f.type)
+            for f in schema]
+    return pa.table(cols, names=schema.names).cast(schema)
+
+
 def _concat(tables: list[pa.Table], schema: pa.Schema) -> pa.Table:
     if not tables:
         return schema.empty_table()
     try:
-        return pa.concat_tables([t.select(schema.names).cast(schema) for t in tables])
-    except (KeyError, pa.ArrowInvalid, pa.ArrowNotImplementedError) as e:
+        return pa.concat_tables([_conform(t, schema) for t in tables])
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as e:
         raise InputError(f"decoded tables do not match pantau's schema ({e})") from None
 
 
