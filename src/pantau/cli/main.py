@@ -11,6 +11,7 @@ from pantau.cli.detect import detect
 from pantau.cli.ingest import ingest
 from pantau.cli.presence import presence
 from pantau.cli.query import stats, track, vessels
+from pantau.cli.simulate import simulate
 
 app = typer.Typer(
     name="pantau",
@@ -27,6 +28,7 @@ app.command()(vessels)
 app.command()(track)
 app.command()(presence)
 app.command()(demo)
+app.command()(simulate)
 
 
 @app.command()
