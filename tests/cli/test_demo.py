@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -10,15 +11,39 @@ runner = CliRunner()
 
 
 def test_demo_runs_end_to_end_and_twice_in_the_same_directory(tmp_path: Path) -> None:
+    outputs = []
     for _ in range(2):
-        result = runner.invoke(app, ["demo", "--no-serve", "--data-dir", str(tmp_path)])
+        result = runner.invoke(app, ["demo", "--no-serve", "--hours", "6",
+                                     "--data-dir", str(tmp_path)])
         assert result.exit_code == 0, result.output
-        assert "messages decoded" in result.output
+        assert "events by kind" in result.output
         assert "Not built yet" in result.output
-        assert "registry:" in result.output
-    assert "already ingested" in result.output  # the second run
-    assert (tmp_path / "demo" / "decoded" / "positions.parquet").stat().st_size > 0
-    assert list((tmp_path / "positions").glob("day=2010-06-11/*.parquet"))
+        outputs.append(result.output)
+    assert "simulated 6 h" in outputs[0]
+    assert "simulated before" in outputs[1] and "already ingested" in outputs[1]
+    # the same events both times: the summary reads them from the store
+    assert outputs[0].split("events by kind")[1].split("processing")[0] == \
+        outputs[1].split("events by kind")[1].split("processing")[0]
+    assert (tmp_path / "demo" / "feed.nmea").stat().st_size > 0
+    assert list((tmp_path / "positions").glob("day=2025-09-15/*.parquet"))
+
+
+def test_a_port_in_use_is_refused_before_any_work(tmp_path: Path) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        result = runner.invoke(app, ["demo", "--port", str(port), "--data-dir", str(tmp_path)])
+    assert result.exit_code == 2
+    assert f"port {port}" in result.output and f"--port {port + 1}" in result.output
+    assert not (tmp_path / "demo").exists()
+
+
+def test_bad_hours(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["demo", "--no-serve", "--hours", "0",
+                                 "--data-dir", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "--hours must be positive" in result.output
 
 
 def test_readme_commands_are_what_ci_runs() -> None:

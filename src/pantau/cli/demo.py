@@ -1,36 +1,54 @@
 """`pantau demo`: the main job, end to end, with what exists so far.
 
-Today that is the decoder and the ingest pipeline (archive, tracks, zones, registry) on a
-real recording shipped with the package (Danish Maritime Authority, 2010). The Malaysia
-reference scenario, detection, sharing and the served operations picture join this
-command as they are built; the demo says so rather than pretending.
+Simulates the Malaysian reference scenario (the Straits of Malacca and the EEZ off
+Sarawak and Sabah, with its scripted grey-zone behaviours), ingests it as an operations
+centre would (archive, tracks, zones, registry, detectors), treats the end of the scenario
+as the end of the data, and prints what was found next to the scenario's ground truth.
+Incidents, partner sharing and the served operations picture join this command as they
+are built; the demo says so rather than pretending.
 """
 
 from __future__ import annotations
 
+import errno
+import json
+import socket
 import time
-from importlib import resources
+from collections import Counter
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
-import pyarrow as pa
-import pyarrow.compute as pc
 import typer
 from rich.table import Table
 
 from pantau.cli._console import console, user_errors
-from pantau.cli.decode import print_summary
-from pantau.decode import Decoder, decode_inputs
+from pantau.errors import PantauError
 from pantau.pipeline import config
 from pantau.pipeline.ingest import Ingestor
-from pantau.store.decoded import DecodedWriter, read_table
+from pantau.simulate import simulate
 from pantau.store.embedded import EmbeddedStore
 
-SAMPLE = "dma_stream_example.nmea"
+SCENARIO = "malaysia"
+HOURS = 48.0
+SEED = 1
+#: the demo's feed is thinned as an aggregator passes it on (one position per vessel per
+#: this many seconds), so that the whole job runs in well under a minute
+THIN_S = 30.0
 
 
-def sample_path() -> Path:
-    return Path(str(resources.files("pantau.data").joinpath("samples", SAMPLE)))
+def check_port(port: int) -> None:
+    """Refuse early, before minutes of work, a port the picture could not be served on."""
+    if not 0 < port < 65536:
+        raise PantauError(f"--port {port}: not a TCP port (1-65535)")
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError as e:
+            if e.errno in (errno.EADDRINUSE, errno.EACCES):
+                raise PantauError(f"port {port} on 127.0.0.1 is in use or not allowed; "
+                                  f"try another, e.g. --port {port + 1}, or --no-serve"
+                                  ) from None
+            raise
 
 
 def demo(
@@ -39,72 +57,113 @@ def demo(
     port: Annotated[int, typer.Option(help="Port for the operations picture.")] = 8000,
     no_serve: Annotated[bool, typer.Option("--no-serve", help="Exit after the summary.")]
     = False,
+    hours: Annotated[float, typer.Option(help="Hours of the scenario to simulate.")] = HOURS,
+    seed: Annotated[int, typer.Option(help="Seed of the simulation.")] = SEED,
 ) -> None:
-    """Run the reference job end to end and print what it found."""
-    out = data_dir / "demo" / "decoded"
+    """Simulate the Malaysian reference scenario, ingest and detect, and print the picture."""
+    started = time.perf_counter()
     with user_errors():
-        console.rule("[bold]pantau demo")
-        console.print(f"1. decoding a real AIS recording: {SAMPLE} "
-                      "(Danish Maritime Authority, 2010-06-11, Apache-2.0)")
-        decoder = Decoder()
-        started = time.perf_counter()
-        with DecodedWriter(out, overwrite=True) as writer:
-            for batch in decode_inputs([str(sample_path())], decoder=decoder):
-                writer.write(batch)
-        print_summary(decoder.counts, time.perf_counter() - started, out)
-        _print_vessels(out)
-        console.print(f"\n3. ingesting it into {data_dir} (tracks, zones, vessel registry; "
-                      "an input already ingested is skipped)")
-        _ingest(data_dir)
+        if not no_serve:
+            check_port(port)
+        console.rule("[bold]pantau demo: the Malaysian reference scenario")
+        work = data_dir / "demo"
+        if not hours > 0:
+            raise PantauError(f"--hours must be positive, got {hours:g}")
+        feed, truth, watchlist = _simulate(work, hours, seed)
+        console.print(f"\n2. ingesting it into {data_dir}: archive, tracks, zones, vessel "
+                      "registry and the behaviour detectors (an input already ingested is "
+                      "skipped)")
+        _ingest(data_dir, feed, watchlist)
+        console.print("\n3. what the detectors found, next to the scenario's ground truth")
+        _summary(data_dir, truth)
+    console.print(f"\nprocessing took {time.perf_counter() - started:.1f} s")
     console.print(
-        "\nNot built yet, and so not shown: the Malaysia reference scenario (simulator), "
-        "behaviour detection, incidents, partner sharing and the web operations picture. "
-        "Each lands in this command as it is built.")
+        "\nNot built yet, and so not shown: incidents, partner sharing and the web operations "
+        "picture. Each lands in this command as it is built.")
+    console.print(f"   try: pantau presence --zone 'Luconia Shoals' --category coast_guard "
+                  f"--by day --data-dir {data_dir}\n"
+                  f"        pantau detect {feed} --watchlist {watchlist} --out events.jsonl")
     if not no_serve:
         console.print(f"(The operations picture is not built yet: nothing to serve on port "
                       f"{port}.)")
 
 
-def _ingest(data_dir: Path) -> None:
+def _simulate(work: Path, hours: float, seed: int) -> tuple[Path, Path, Path]:
+    feed, truth, watchlist = (work / "feed.nmea", work / "truth.jsonl",
+                              work / "watchlist.csv")
+    stamp = work / "scenario.json"
+    wanted = {"scenario": SCENARIO, "hours": hours, "seed": seed, "thin_s": THIN_S}
+    have = json.loads(stamp.read_text()) if stamp.is_file() else None
+    if have == wanted and all(p.is_file() for p in (feed, truth, watchlist)):
+        console.print(f"1. the {SCENARIO} scenario ({hours:g} h, seed {seed}) was simulated "
+                      f"before: {feed}")
+        return feed, truth, watchlist
+    work.mkdir(parents=True, exist_ok=True)
+    t = time.perf_counter()
+    sim = simulate(SCENARIO, hours=hours, seed=seed, thin_s=THIN_S)
+    sim.write_feed(feed)
+    sim.write_truth(truth)
+    sim.write_watchlist(watchlist)
+    stamp.write_text(json.dumps(wanted))
+    s = sim.stats
+    console.print(f"1. simulated {hours:g} h of the {SCENARIO} scenario in "
+                  f"{time.perf_counter() - t:.1f} s: {sum(s.vessels_by_kind.values()):,} vessels, "
+                  f"{s.lines:,} NMEA lines (thinned to one position per vessel per "
+                  f"{THIN_S:g} s, as an aggregator passes it on) -> {feed}")
+    return feed, truth, watchlist
+
+
+def _ingest(data_dir: Path, feed: Path, watchlist: Path) -> None:
     with EmbeddedStore(data_dir) as store:
         config.use_zones(store, None)
         zones = config.load_zoneset(store)
-    ingestor = Ingestor(data_dir, config.geography(zones, data_dir / "cache"))
+        listed = config.use_watchlist(store, watchlist)
+    ingestor = Ingestor(data_dir, config.geography(zones, data_dir / "cache"),
+                        config.watchlist_table(listed), zones=zones)
     try:
-        report = ingestor.ingest(str(sample_path()))
+        report = ingestor.ingest(str(feed))
+        # the scenario is over: close what is still open, as at the end of the data
+        flushed = ingestor.flush_detectors() if not report.skipped else []
     finally:
         ingestor.close()
-    with EmbeddedStore(data_dir, read_only=True) as store:
-        vessels = store.select("vessels")
-        n_history = store.count("vessel_history")
-    flags = pc.value_counts(vessels["flag"].drop_null()).to_pylist()
-    top = sorted(flags, key=lambda f: -f["counts"])[:5]
-    state = "already ingested: nothing to do" if report.skipped else (
-        f"{report.positions:,} positions archived, segmented and labelled with "
-        f"{len(zones)} reference zones in {report.seconds:.1f} s")
-    console.print(f"   {state}")
-    console.print(f"   registry: {vessels.num_rows:,} vessels, {n_history} identity changes; "
-                  "flags " + ", ".join(f"{f['values']} {f['counts']}" for f in top))
-    console.print(f"   try: pantau stats --data-dir {data_dir}; pantau vessels --data-dir "
-                  f"{data_dir}; pantau track 219000352 --data-dir {data_dir}")
-
-
-def _print_vessels(out: Path) -> None:
-    positions = read_table(out, "positions")
-    statics = read_table(out, "statics")
-    if positions.num_rows == 0:
+    if report.skipped:
+        console.print("   already ingested: nothing to do")
         return
-    counts = positions.group_by("mmsi").aggregate([("mmsi", "count")])
-    counts = counts.sort_by([("mmsi_count", "descending")]).slice(0, 10)
-    named = statics.filter(pc.is_valid(statics["shipname"]))
-    names = named.group_by("mmsi", use_threads=False).aggregate(
-        [("shipname", "last"), ("ship_type", "last")])
-    joined = counts.join(names, "mmsi", join_type="left outer").sort_by(
-        [("mmsi_count", "descending")])
-    table = Table("mmsi", "name", "ship type", "positions",
-                  title=f"2. busiest of {pa.compute.count_distinct(positions['mmsi']).as_py()} "
-                        "vessels", title_justify="left")
-    for row in joined.to_pylist():
-        table.add_row(str(row["mmsi"]), row["shipname_last"] or "-",
-                      str(row["ship_type_last"] or "-"), f"{row['mmsi_count']:,}")
+    n_events = sum(report.events.values()) + len(flushed)
+    console.print(f"   {report.positions:,} positions archived, segmented and labelled, "
+                  f"{report.vessels:,} vessels in the registry, {n_events:,} events, in "
+                  f"{report.seconds:.1f} s")
+
+
+def _summary(data_dir: Path, truth_path: Path) -> None:
+    with EmbeddedStore(data_dir, read_only=True) as store:
+        events = store.select("events").to_pylist()
+    truth = [json.loads(line) for line in truth_path.read_text().splitlines() if line]
+    found, expected = Counter(e["kind"] for e in events), Counter(t["kind"] for t in truth)
+    table = Table("kind", "events found", "in the scenario's truth",
+                  title="events by kind", title_justify="left")
+    for kind in sorted(set(found) | set(expected)):
+        table.add_row(kind, f"{found[kind]:,}", f"{expected[kind]:,}")
     console.print(table)
+    notable = [e for e in events if e["kind"] in (
+        "escort", "close_approach", "encounter", "ais_gap", "identity_anomaly")]
+    notable.sort(key=lambda e: e["start"])
+    table = Table("start (UTC)", "kind", "vessels", "where", "what",
+                  title="the grey-zone picture", title_justify="left")
+    for e in notable[:20]:
+        table.add_row(e["start"].strftime("%Y-%m-%d %H:%M"), e["kind"],
+                      " / ".join(str(m) for m in (e["mmsi"], e["other_mmsi"]) if m),
+                      e["zone"] or f"{e['lat']:.2f}N {e['lon']:.2f}E", _what(e))
+    console.print(table)
+
+
+def _what(e: dict[str, Any]) -> str:
+    d = json.loads(e["details"] or "{}")
+    hours = (e["duration_s"] or 0) / 3600
+    if e["kind"] == "close_approach":
+        return f"{d.get('mode', '')}, closest {d.get('cpa_m', 0):.0f} m"
+    if e["kind"] == "ais_gap":
+        return f"silent {hours:.1f} h ({d.get('basis', '')})"
+    if e["kind"] == "identity_anomaly":
+        return str(d.get("reason", ""))
+    return f"{hours:.1f} h"
