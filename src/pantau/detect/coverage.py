@@ -68,11 +68,18 @@ class Coverage:
     def add_cells(self, mmsi: I64, t_us: I64, cells: I64) -> None:
         """Count positions by a cell of the caller's choosing (e.g. a receiver)."""
         keys = self.grid.key(cells, self.grid.bin(t_us))
-        # the batch's own keys first (most rows share a few), then merged with the kept
+        weights = np.asarray(mmsi, np.float64)
+        if keys.size > 1:
+            # rows come by vessel and time: runs of one key are common, fold them first
+            starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+            counts = np.diff(np.r_[starts, keys.size])
+            weights = np.add.reduceat(weights, starts)
+            keys = keys[starts]
+        else:
+            counts = np.ones(keys.size, np.int64)
         new, inv = np.unique(keys, return_inverse=True)
-        new_c = np.bincount(inv, minlength=new.size).astype(np.int64)
-        new_s = np.bincount(inv, weights=np.asarray(mmsi, np.float64),
-                            minlength=new.size).astype(np.int64)
+        new_c = np.bincount(inv, weights=counts, minlength=new.size).astype(np.int64)
+        new_s = np.bincount(inv, weights=weights, minlength=new.size).astype(np.int64)
         allk = np.concatenate([self.keys, new])
         allc = np.concatenate([self.counts, new_c])
         alls = np.concatenate([self.sums, new_s])
