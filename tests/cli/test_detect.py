@@ -105,3 +105,20 @@ def test_unsorted_and_duplicated_positions(tmp_path: Path) -> None:
     assert _detect(str(tmp_path / "p.parquet"), "--out", str(tmp_path / "p.jsonl"))[0] == 0
     assert _detect(str(tmp_path / "q.parquet"), "--out", str(tmp_path / "q.jsonl"))[0] == 0
     assert (tmp_path / "p.jsonl").read_text() == (tmp_path / "q.jsonl").read_text()
+
+
+def test_events_query_after_ingest(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    assert runner.invoke(app, ["ingest", str(DMA), "--data-dir", str(data)]).exit_code == 0
+    result = runner.invoke(app, ["events", "--data-dir", str(data), "--json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    # ingest leaves episodes open for later data, but instant ones are out already
+    assert {r["kind"] for r in rows} == {"identity_anomaly"}
+    assert all(isinstance(r["details"], dict) for r in rows)
+    assert [r["start"] for r in rows] == sorted((r["start"] for r in rows), reverse=True)
+    one = runner.invoke(app, ["events", "--data-dir", str(data), "--mmsi", "111111111",
+                              "--csv"])
+    assert one.exit_code == 0 and one.output.count("\n") == 2  # header and one event
+    bad = runner.invoke(app, ["events", "--data-dir", str(data), "--kind", "nope"])
+    assert bad.exit_code == 2 and "is not one of" in bad.output

@@ -10,7 +10,7 @@ from pantau.cli.demo import demo
 from pantau.cli.detect import detect
 from pantau.cli.ingest import ingest
 from pantau.cli.presence import presence
-from pantau.cli.query import stats, track, vessels
+from pantau.cli.query import events, stats, track, vessels
 from pantau.cli.simulate import simulate
 
 app = typer.Typer(
@@ -26,6 +26,7 @@ app.command()(detect)
 app.command()(stats)
 app.command()(vessels)
 app.command()(track)
+app.command()(events)
 app.command()(presence)
 app.command()(demo)
 app.command()(simulate)

@@ -147,3 +147,50 @@ def track(
                               "status", "segment_id", "implied_speed_kn", "zones",
                               "shore_distance_m", "nearest_port", "port_distance_m"])
         _emit(table, as_json, as_csv, f"{mmsi}: {table.num_rows} positions")
+
+
+def events(
+    data_dir: Annotated[Path, DATA_DIR] = Path("pantau-data"),
+    kind: Annotated[str | None, typer.Option(help="Only this kind (zone_entry, escort, ...).")]
+    = None,
+    mmsi: Annotated[int | None, typer.Option(help="Only events of this vessel (either side).")]
+    = None,
+    since: Annotated[str | None, typer.Option(help="Ending at or after (ISO 8601, UTC).")]
+    = None,
+    until: Annotated[str | None, typer.Option(help="Starting before (ISO 8601, UTC).")]
+    = None,
+    limit: Annotated[int, typer.Option(help="At most this many, newest first.")] = 100,
+    as_json: Annotated[bool, AS_JSON] = False,
+    as_csv: Annotated[bool, AS_CSV] = False,
+) -> None:
+    """Behaviour events found by ingest, newest first."""
+    from pantau.detect import KINDS
+
+    with user_errors():
+        if kind is not None and kind not in KINDS:
+            raise PantauError(f"--kind {kind!r} is not one of {', '.join(KINDS)}")
+        t0, t1 = parse_time(since, "--since"), parse_time(until, "--until")
+        if limit < 1:
+            raise PantauError(f"--limit must be at least 1, got {limit}")
+        where: dict[str, object] = {}
+        if kind is not None:
+            where["kind"] = kind
+        if t0 is not None:
+            where["end"] = (">=", t0)
+        if t1 is not None:
+            where["start"] = ("<", t1)
+        with EmbeddedStore(data_dir, read_only=True) as store:
+            found = store.select("events", where or None, order_by="start desc")
+        if mmsi is not None:
+            hit = pa.compute.or_(pa.compute.equal(found["mmsi"], mmsi),
+                                 pa.compute.fill_null(
+                                     pa.compute.equal(found["other_mmsi"], mmsi), False))
+            found = found.filter(hit)
+        found = found.slice(0, limit)
+    if as_json and not as_csv:  # the events contract: details as an object
+        rows = [dict(r, details=json.loads(r["details"] or "{}")) for r in found.to_pylist()]
+        typer.echo(json.dumps(rows, default=_iso, indent=1))
+        return
+    columns = list(found.column_names) if as_csv else [
+        "kind", "mmsi", "other_mmsi", "start", "end", "zone", "duration_s"]
+    _emit(found.select(columns), as_json, as_csv, f"{found.num_rows} events in {data_dir}")
