@@ -21,6 +21,7 @@ import pyarrow as pa
 from pantau.detect.base import Batch, Context, State
 from pantau.detect.events import Event, iso_us
 from pantau.detect.frame import I64, Frame
+from pantau.zones import zone_indices
 
 _DAY_US = 86_400 * 1_000_000
 
@@ -32,17 +33,6 @@ class Params:
     #: forget a segment's last position after this silence: pantau.tracks closes
     #: segments after 7 days (GFW gpsdio-segment max_hours), so nothing continues it
     forget_after_s: float = 7 * 86_400.0
-
-
-def _indices(words: np.ndarray) -> list[int]:
-    """Zone numbers set in one row of label words."""
-    out = []
-    for j, word in enumerate(words.tolist()):
-        while word:
-            low = word & -word
-            out.append(j * 64 + low.bit_length() - 1)
-            word ^= low
-    return out
 
 
 def _words(indices: list[int], n_words: int) -> np.ndarray:
@@ -107,7 +97,7 @@ class ZoneCrossing:
             if new_key[i]:
                 prev = last.get(key)
                 if prev is None:  # a new segment: what it starts inside, it did not enter
-                    for k in _indices(ins[i]):
+                    for k in zone_indices(ins[i]):
                         visits[(*key, int(k))] = (int(t[i]), float(f.lat[order[i]]),
                                                   float(f.lon[order[i]]), False)
                     continue
@@ -117,7 +107,7 @@ class ZoneCrossing:
             row = int(order[i])
             lat, lon = float(f.lat[row]), float(f.lon[row])
             ti = int(t[i])
-            for k in _indices(ins[i] & ~prev_in):
+            for k in zone_indices(ins[i] & ~prev_in):
                 zone = zones[k]
                 visits[(*key, int(k))] = (ti, lat, lon, True)
                 events.append(Event(
@@ -125,7 +115,7 @@ class ZoneCrossing:
                         "zone_kind": zone.kind, "segment_id": key[1],
                         "last_outside_at": iso_us(prev_t), "gap_s": (ti - prev_t) / 1e6,
                         "params": params}))
-            for k in _indices(prev_in & ~ins[i]):
+            for k in zone_indices(prev_in & ~ins[i]):
                 zone = zones[k]
                 start, _, _, observed = visits.pop((*key, int(k)), (prev_t, lat, lon, False))
                 events.append(Event(
@@ -178,7 +168,7 @@ def _save(last: dict[tuple[int, int], tuple[int, float, float, np.ndarray]],
             "t_us": pa.array([last[k][0] for k in keys], pa.int64()),
             "lat": pa.array([last[k][1] for k in keys], pa.float64()),
             "lon": pa.array([last[k][2] for k in keys], pa.float64()),
-            "zones": pa.array([[names[j] for j in _indices(last[k][3])] for k in keys],
+            "zones": pa.array([[names[j] for j in zone_indices(last[k][3])] for k in keys],
                               pa.list_(pa.string())),
         }),
         "visits": pa.table({

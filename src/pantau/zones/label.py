@@ -186,9 +186,14 @@ def in_zone(mask: U64, k: int) -> Mask:
 
 def zone_indices(row: U64) -> list[int]:
     """The zone numbers set in one mask row, ascending."""
-    bits = np.unpackbits(np.ascontiguousarray(row, dtype="<u8").view(np.uint8),
-                         bitorder="little")
-    return [int(k) for k in np.flatnonzero(bits)]
+    out = []
+    # Python ints, lowest bit first: called once per changed row, so no NumPy overhead
+    for j, word in enumerate(np.asarray(row, np.uint64).tolist()):
+        while word:
+            low = word & -word
+            out.append(j * 64 + low.bit_length() - 1)
+            word ^= low
+    return out
 
 
 @dataclass(frozen=True)
