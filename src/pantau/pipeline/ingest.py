@@ -149,6 +149,14 @@ class Ingestor:
         events: list[Event] = []
         seen: list[pa.Table] = []
         writer = Writer()
+        detecting = Writer()  # detection of chunk k overlaps staging of chunk k+1, in order
+
+        def detect(positions: pa.Table, vessels: pa.Table, changes: pa.Table) -> None:
+            runner.ctx = replace(runner.ctx, vessels=Vessels.from_table(vessels, self.watchlist))
+            step = runner.step(frame_from_table(positions), changes)
+            events.extend(step.events)
+            report.late += step.late
+
         with RejectSink(self.archive.staging / run.run_id) as sink:
             chunks = in_thread(lambda: self._chunks(decoder, name, sink, on_raw_bytes))
             try:
@@ -159,15 +167,14 @@ class Ingestor:
                     merged = merge_statics(chunk_statics, VesselState(vessels), self.watchlist)
                     vessels = merged.vessels
                     history.append(merged.history)
-                    runner.ctx = replace(runner.ctx,
-                                         vessels=Vessels.from_table(vessels, self.watchlist))
-                    step = runner.step(frame_from_table(enriched.positions), merged.history)
-                    events += step.events
-                    report.late += step.late
+                    detecting.submit(detect, enriched.positions, vessels, merged.history)
                     seen.append(sightings(enriched.positions))
             finally:
                 chunks.close()  # on failure, stop the decoding thread now, not at GC
-                writer.close()  # every staged file is written (or its error raised) here
+                try:
+                    detecting.close()  # every chunk detected (or its error raised) here
+                finally:
+                    writer.close()  # every staged file is written (or its error raised)
         vessels = observe_positions(
             vessels, pa.concat_tables(seen) if seen else sightings(POSITIONS.empty_table()),
             self.watchlist)
