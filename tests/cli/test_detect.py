@@ -122,3 +122,22 @@ def test_events_query_after_ingest(tmp_path: Path) -> None:
     assert one.exit_code == 0 and one.output.count("\n") == 2  # header and one event
     bad = runner.invoke(app, ["events", "--data-dir", str(data), "--kind", "nope"])
     assert bad.exit_code == 2 and "is not one of" in bad.output
+
+
+def test_alerts_from_stored_events(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    assert runner.invoke(app, ["ingest", str(DMA), "--data-dir", str(data)]).exit_code == 0
+    result = runner.invoke(app, ["alerts", "--data-dir", str(data), "--json"])
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.output)
+    assert found and {a["rule"] for a in found} == {"identity anomaly"}
+    assert {a["severity"] for a in found} == {"low"}
+    high = runner.invoke(app, ["alerts", "--data-dir", str(data), "--severity", "high",
+                               "--json"])
+    assert json.loads(high.output) == []
+    bad = runner.invoke(app, ["alerts", "--data-dir", str(data), "--severity", "urgent"])
+    assert bad.exit_code == 2 and "is not one of" in bad.output
+    rules = tmp_path / "rules.json"
+    rules.write_text('{"rules": [{"name": "x", "severity": "low", "kinds": ["nope"]}]}')
+    bad = runner.invoke(app, ["alerts", "--data-dir", str(data), "--rules", str(rules)])
+    assert bad.exit_code == 2 and "'nope'" in bad.output

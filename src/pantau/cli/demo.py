@@ -22,11 +22,14 @@ import typer
 from rich.table import Table
 
 from pantau.cli._console import console, user_errors
+from pantau.detect.base import Vessels
 from pantau.errors import PantauError
+from pantau.incidents import DEFAULT_RULES, Lookup, raise_alerts
 from pantau.pipeline import config
 from pantau.pipeline.ingest import Ingestor
 from pantau.simulate import simulate
 from pantau.store.embedded import EmbeddedStore
+from pantau.zones import ZoneIndex
 
 SCENARIO = "malaysia"
 HOURS = 48.0
@@ -154,6 +157,18 @@ def _summary(data_dir: Path, truth_path: Path) -> None:
         table.add_row(e["start"].strftime("%Y-%m-%d %H:%M"), e["kind"],
                       " / ".join(str(m) for m in (e["mmsi"], e["other_mmsi"]) if m),
                       e["zone"] or f"{e['lat']:.2f}N {e['lon']:.2f}E", _what(e))
+    console.print(table)
+    with EmbeddedStore(data_dir, read_only=True) as store:
+        vessels = store.select("vessels")
+        watch = config.watchlist_table(config.use_watchlist(store, None))
+        zones = config.load_zoneset(store)
+    lookup = Lookup(Vessels.from_table(vessels, watch), zones, ZoneIndex.build(zones))
+    raised = [a for a in raise_alerts(events, DEFAULT_RULES, lookup) if a.severity != "low"]
+    table = Table("severity", "start (UTC)", "alert", title=f"{len(raised)} alerts for the "
+                  "watch officer (medium and high; pantau alerts lists them)",
+                  title_justify="left")
+    for a in raised[:12]:
+        table.add_row(a.severity, a.start[:16].replace("T", " "), a.title)
     console.print(table)
 
 

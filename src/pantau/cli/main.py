@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from pantau import __version__
+from pantau.cli.alerts import alerts
 from pantau.cli.decode import decode
 from pantau.cli.demo import demo
 from pantau.cli.detect import detect
@@ -27,6 +28,7 @@ app.command()(stats)
 app.command()(vessels)
 app.command()(track)
 app.command()(events)
+app.command()(alerts)
 app.command()(presence)
 app.command()(demo)
 app.command()(simulate)
