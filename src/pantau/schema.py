@@ -337,6 +337,15 @@ USERS = StoreTable("users", (
     Column("created_at", UTC_TS, "created"),
 ), key=("name",))
 
+TOKENS = StoreTable("tokens", (
+    Column("token_id", pa.string(), "public part of an API token, to find its row"),
+    Column("user_name", pa.string(), "the user the token acts for"),
+    Column("digest", pa.string(), "SHA-256 hex of the whole token; the token itself is "
+           "never stored"),
+    Column("created_at", UTC_TS, "issued"),
+    Column("revoked_at", UTC_TS, "revoked; null while the token is valid"),
+), key=("token_id",))
+
 CONFIGS = StoreTable("configs", (
     Column("kind", pa.string(), "zones or watchlist"),
     Column("name", pa.string(), "name given at ingest"),
@@ -358,4 +367,4 @@ INGESTS = StoreTable("ingests", (
 
 STORE_TABLES: dict[str, StoreTable] = {t.name: t for t in (
     VESSELS, VESSEL_HISTORY, EVENTS, INCIDENTS, PARTNERS, AGREEMENTS, AUDIT, USERS, CONFIGS,
-    INGESTS)}
+    INGESTS, TOKENS)}

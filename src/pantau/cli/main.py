@@ -12,7 +12,9 @@ from pantau.cli.detect import detect
 from pantau.cli.ingest import ingest
 from pantau.cli.presence import presence
 from pantau.cli.query import events, stats, track, vessels
+from pantau.cli.serve import serve
 from pantau.cli.simulate import simulate
+from pantau.cli.users import app as users_app
 
 app = typer.Typer(
     name="pantau",
@@ -32,6 +34,8 @@ app.command()(alerts)
 app.command()(presence)
 app.command()(demo)
 app.command()(simulate)
+app.command()(serve)
+app.add_typer(users_app, name="users")
 
 
 @app.command()

@@ -45,6 +45,11 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         PRIMARY KEY ("run_id"))""",
         """CREATE INDEX "ingests_fingerprint" ON "ingests" ("fingerprint")""",
     ),
+    # 3: API tokens (users.password_hash stays for web sessions); only digests are kept
+    (
+        """CREATE TABLE "tokens" ("token_id" TEXT, "user_name" TEXT, "digest" TEXT,
+        "created_at" TIMESTAMPTZ, "revoked_at" TIMESTAMPTZ, PRIMARY KEY ("token_id"))""",
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,119 @@
+"""How the service reads a data directory.
+
+Store: a read-only :class:`EmbeddedStore` opened per request and closed after it. DuckDB
+lets one process write a file and, while it does, no other process open it; holding a
+connection for the life of the service would lock `pantau users` and `pantau ingest` out
+for as long as it runs. Opening per request costs about a millisecond on a local file and
+lets those commands write between requests. While one of them holds the write lock, a
+request retries briefly and then answers 503 with Retry-After, never stale or partial data.
+
+Positions come from the Parquet archive, which needs no lock; the current picture (each
+vessel's last position) is computed once per set of archive files and reused until an
+ingest commits new files.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from pantau.store.archive import PositionArchive
+from pantau.store.base import StoreError, StoreVersionError
+from pantau.store.embedded import DB_FILE, EmbeddedStore
+from pantau.store.migrations import SCHEMA_VERSION
+
+_RETRIES_S = (0.02, 0.05, 0.1, 0.2, 0.4)
+
+LAST_POSITIONS = pa.schema([
+    ("mmsi", pa.int64()), ("lon", pa.float64()), ("lat", pa.float64()),
+    ("last_position_at", pa.timestamp("us", tz="UTC")), ("zones", pa.list_(pa.string())),
+])
+
+
+class StoreUnavailable(StoreError):
+    """The store cannot be read right now (another process writes it, or no data yet)."""
+
+
+def prepare(data_dir: Path) -> None:
+    """Create or upgrade the store before serving; a store another process is writing is
+    accepted if it is already at this pantau's schema version."""
+    try:
+        EmbeddedStore(data_dir).close()
+        return
+    except StoreVersionError:
+        raise
+    except StoreError:
+        if not (data_dir / DB_FILE).exists():
+            raise
+    with EmbeddedStore(data_dir, read_only=True) as store:
+        found = store.schema_version()
+    if found < SCHEMA_VERSION:
+        raise StoreError(f"{data_dir}: the store needs an upgrade (v{found} to "
+                         f"v{SCHEMA_VERSION}) and another process holds it; stop that "
+                         "process and start the service again")
+
+
+class DataAccess:
+    def __init__(self, data_dir: Path):
+        self.data_dir = data_dir
+        self.archive = PositionArchive(data_dir)
+        self._lock = threading.Lock()
+        self._picture_key: tuple[str, ...] | None = None
+        self._picture = LAST_POSITIONS.empty_table()
+
+    def store(self) -> Iterator[EmbeddedStore]:
+        """A FastAPI dependency: a read-only store for one request."""
+        store = self._open()
+        try:
+            yield store
+        finally:
+            store.close()
+
+    def _open(self) -> EmbeddedStore:
+        if not (self.data_dir / DB_FILE).exists():
+            raise StoreUnavailable(f"no pantau data in {self.data_dir} yet")
+        for pause_s in (*_RETRIES_S, None):
+            try:
+                return EmbeddedStore(self.data_dir, read_only=True)
+            except StoreVersionError:
+                raise
+            except StoreError as e:
+                if pause_s is None:
+                    raise StoreUnavailable(f"the store is busy ({e})") from None
+                time.sleep(pause_s)
+        raise AssertionError("unreachable")
+
+    def last_positions(self) -> pa.Table:
+        """One row per vessel: its latest archived position with a fix, and its zones."""
+        files = tuple(str(f) for f in self.archive.files())
+        with self._lock:
+            if files == self._picture_key:
+                return self._picture
+        table = _last_positions(self.archive) if files else LAST_POSITIONS.empty_table()
+        with self._lock:
+            self._picture_key, self._picture = files, table
+        return table
+
+
+def _last_positions(archive: PositionArchive) -> pa.Table:
+    sql = """
+        SELECT mmsi, arg_max(lon, received_at) AS lon, arg_max(lat, received_at) AS lat,
+               max(received_at) AS last_position_at,
+               arg_max(zones, received_at) AS zones
+        FROM read_parquet(?, hive_partitioning = true, hive_types = {'day': VARCHAR})
+        WHERE lon IS NOT NULL AND lat IS NOT NULL
+        GROUP BY mmsi ORDER BY mmsi
+    """
+    con = duckdb.connect()
+    try:
+        con.execute("SET TimeZone = 'UTC'")
+        table = con.sql(sql, params=[str(archive.root / "day=*" / "*.parquet")]
+                        ).to_arrow_table()
+    finally:
+        con.close()
+    return table.cast(LAST_POSITIONS)
