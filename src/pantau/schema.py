@@ -365,6 +365,36 @@ INGESTS = StoreTable("ingests", (
     Column("counts", pa.string(), "JSON decode and ingest counts"),
 ), key=("run_id",))
 
+ALERTS = StoreTable("alerts", (
+    Column("alert_id", pa.string(), "digest of the event id and rule: stable across re-runs"),
+    Column("rule", pa.string(), "name of the alert rule that matched"),
+    Column("severity", pa.string(), "low, medium, high"),
+    Column("event_id", pa.string(), "the event that raised it"),
+    Column("kind", pa.string(), "the event's kind"),
+    Column("mmsi", pa.int64(), "vessel"),
+    Column("other_mmsi", pa.int64(), "second vessel of a pair event"),
+    Column("start", UTC_TS, "the event's start"),
+    Column("lat", pa.float64(), "the event's latitude, degrees"),
+    Column("lon", pa.float64(), "the event's longitude, degrees"),
+    Column("zone", pa.string(), "the event's zone"),
+    Column("title", pa.string(), "one line for a watch officer"),
+    Column("raised_at", UTC_TS, "when the service first stored it"),
+    Column("acknowledged_by", pa.string(), "user who acknowledged it; null until then"),
+    Column("acknowledged_at", UTC_TS, "when it was acknowledged"),
+    Column("incident_id", pa.string(), "the incident opened from it, if any"),
+), key=("alert_id",))
+
+INCIDENT_LOG = StoreTable("incident_log", (
+    Column("incident_id", pa.string(), "incident"),
+    Column("seq", pa.int64(), "1, 2, ... per incident; 1 is its creation"),
+    Column("at", UTC_TS, "when the change was made"),
+    Column("actor", pa.string(), "user who made it"),
+    Column("action", pa.string(), "create, assign, status, note, link_event, link_vessel, "
+           "evidence"),
+    Column("detail", pa.string(), "JSON: the action's arguments (replaying them gives the "
+           "incident)"),
+), key=("incident_id", "seq"))
+
 STORE_TABLES: dict[str, StoreTable] = {t.name: t for t in (
     VESSELS, VESSEL_HISTORY, EVENTS, INCIDENTS, PARTNERS, AGREEMENTS, AUDIT, USERS, CONFIGS,
-    INGESTS, TOKENS)}
+    INGESTS, TOKENS, ALERTS, INCIDENT_LOG)}

@@ -7,6 +7,12 @@ for as long as it runs. Opening per request costs about a millisecond on a local
 lets those commands write between requests. While one of them holds the write lock, a
 request retries briefly and then answers 503 with Retry-After, never stale or partial data.
 
+With live inputs (`pantau serve --udp/--tcp-*`) the service is the store's writer: it opens
+one read-write store for the life of the process and every request reads through it
+(:class:`SharedStore`, one lock: a DuckDB connection is not to be used by two threads at
+once). `pantau users` and `pantau ingest` cannot open the store while such a service runs;
+stop it (or run them against another data directory) first.
+
 Positions come from the Parquet archive, which needs no lock; the current picture (each
 vessel's last position) is computed once per set of archive files and reused until an
 ingest commits new files.
@@ -18,12 +24,13 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pyarrow as pa
 
 from pantau.store.archive import PositionArchive
-from pantau.store.base import StoreError, StoreVersionError
+from pantau.store.base import StoreError, StoreVersionError, Where
 from pantau.store.embedded import DB_FILE, EmbeddedStore
 from pantau.store.migrations import SCHEMA_VERSION
 
@@ -58,16 +65,74 @@ def prepare(data_dir: Path) -> None:
                          "process and start the service again")
 
 
+class SharedStore:
+    """One read-write store shared by the threads of the process, one call at a time."""
+
+    def __init__(self, store: EmbeddedStore):
+        self._store = store
+        self._lock = threading.RLock()
+
+    def schema_version(self) -> int:
+        with self._lock:
+            return self._store.schema_version()
+
+    def upsert(self, table: str, rows: pa.Table) -> int:
+        with self._lock:
+            return self._store.upsert(table, rows)
+
+    def select(self, table: str, where: Where | None = None, order_by: str | None = None,
+               limit: int | None = None) -> pa.Table:
+        with self._lock:
+            return self._store.select(table, where, order_by, limit)
+
+    def count(self, table: str, where: Where | None = None) -> int:
+        with self._lock:
+            return self._store.count(table, where)
+
+    def delete(self, table: str, where: Where) -> int:
+        with self._lock:
+            return self._store.delete(table, where)
+
+    def put_config(self, kind: str, name: str, content: str) -> int:
+        with self._lock:
+            return self._store.put_config(kind, name, content)
+
+    def get_config(self, kind: str, name: str, version: int | None = None) -> str | None:
+        with self._lock:
+            return self._store.get_config(kind, name, version)
+
+    def __getattr__(self, name: str) -> Any:
+        # anything else a route needs from the store, under the same lock
+        attr = getattr(self._store, name)
+        if not callable(attr):
+            return attr
+
+        def locked(*args: Any, **kwargs: Any) -> Any:
+            with self._lock:
+                return attr(*args, **kwargs)
+        return locked
+
+    def close(self) -> None:
+        with self._lock:
+            self._store.close()
+
+
 class DataAccess:
-    def __init__(self, data_dir: Path):
+    def __init__(self, data_dir: Path, shared: SharedStore | None = None):
         self.data_dir = data_dir
+        self.shared = shared
         self.archive = PositionArchive(data_dir)
         self._lock = threading.Lock()
         self._picture_key: tuple[str, ...] | None = None
         self._picture = LAST_POSITIONS.empty_table()
 
     def store(self) -> Iterator[EmbeddedStore]:
-        """A FastAPI dependency: a read-only store for one request."""
+        """A FastAPI dependency: a read-only store for one request (the shared one, with
+        live inputs)."""
+        if self.shared is not None:
+            # quacks as an EmbeddedStore: every method, under the lock
+            yield self.shared  # type: ignore[misc]
+            return
         store = self._open()
         try:
             yield store

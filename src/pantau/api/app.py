@@ -8,6 +8,8 @@ while the store cannot be read. See :mod:`pantau.api.access` for how the store i
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -16,18 +18,41 @@ from fastapi.responses import JSONResponse
 from pantau import __version__
 from pantau.api.access import DataAccess, StoreUnavailable, prepare
 from pantau.api.auth import READERS, require
-from pantau.api.routes import events, health, presence, vessels, zones
+from pantau.api.receivers import LiveInputs, LiveService, open_live
+from pantau.api.routes import alerts, events, health, incidents, presence, vessels, zones
+from pantau.api.stream import StreamHub
+from pantau.api.stream import build as stream_routes
 from pantau.errors import PantauError
 
 OPENAPI_URL = "/api/openapi.json"
 
 
-def create_app(data_dir: str | Path) -> FastAPI:
-    """The API over ``data_dir``, whose store is created or upgraded first."""
+def create_app(data_dir: str | Path, live_inputs: LiveInputs | None = None,
+               batch_s: float = 0.5) -> FastAPI:
+    """The API over ``data_dir``, whose store is created or upgraded first; with live
+    inputs, the process becomes the store's writer and ingests them while it serves."""
     path = Path(data_dir)
     prepare(path)
-    access = DataAccess(path)
+    hub = StreamHub()
+    live: LiveService | None = None
+    if live_inputs:
+        shared, live = open_live(path, live_inputs, hub.publish, batch_s)
+    access = DataAccess(path, shared if live is not None else None)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if live is None:
+            yield
+            return
+        try:
+            await live.start()
+            yield
+        finally:
+            await live.stop()
+            shared.close()
+
     app = FastAPI(title="pantau", version=__version__, openapi_url=OPENAPI_URL,
+                  lifespan=lifespan,
                   docs_url="/api/docs", redoc_url=None,
                   description="Maritime domain awareness: vessels, tracks, events, zones "
                   "and presence from one pantau data directory.")
@@ -35,6 +60,9 @@ def create_app(data_dir: str | Path) -> FastAPI:
     app.include_router(health.build(access))
     for module in (vessels, events, zones, presence):
         app.include_router(module.build(access, reader))
+    app.include_router(alerts.build(access, reader))
+    app.include_router(incidents.build(access, reader))
+    app.include_router(stream_routes(access, reader, hub, live))
 
     @app.exception_handler(StoreUnavailable)
     def _busy(request: Request, exc: StoreUnavailable) -> JSONResponse:

@@ -9,6 +9,7 @@ from pantau.cli.alerts import alerts
 from pantau.cli.decode import decode
 from pantau.cli.demo import demo
 from pantau.cli.detect import detect
+from pantau.cli.incidents import app as incidents_app
 from pantau.cli.ingest import ingest
 from pantau.cli.presence import presence
 from pantau.cli.query import events, stats, track, vessels
@@ -36,6 +37,7 @@ app.command()(demo)
 app.command()(simulate)
 app.command()(serve)
 app.add_typer(users_app, name="users")
+app.add_typer(incidents_app, name="incidents")
 
 
 @app.command()

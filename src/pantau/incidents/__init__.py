@@ -1,4 +1,5 @@
-"""From events to what a watch officer acts on: alert rules now; incidents to follow.
+"""From events to what a watch officer acts on: alert rules (here), the incident
+lifecycle (:mod:`pantau.incidents.lifecycle`) and their store adapter (:mod:`.store`).
 
 >>> from pantau.incidents import DEFAULT_RULES, raise_alerts   # doctest: +SKIP
 >>> alerts = raise_alerts(events, DEFAULT_RULES, lookup)        # doctest: +SKIP

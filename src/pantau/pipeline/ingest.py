@@ -67,6 +67,22 @@ class InputReport:
     notes: list[str] = field(default_factory=list)
 
 
+def load_segments(data_dir: Path) -> SegmentState:
+    """The open track segments as the last commit left them (none at first)."""
+    path = data_dir / "state" / STATE_FILE
+    if path.exists():
+        return SegmentState(pq.read_table(path).cast(SEGMENT_STATE))
+    return SegmentState.empty()
+
+
+def save_segments(data_dir: Path, state: SegmentState) -> None:
+    path = data_dir / "state" / STATE_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".partial")
+    pq.write_table(state.segments, tmp)
+    os.replace(tmp, path)
+
+
 class Ingestor:
     def __init__(self, data_dir: str | Path, geography: Geography,
                  watchlist: pa.Table | None = None, options: IngestOptions | None = None,
@@ -84,14 +100,8 @@ class Ingestor:
         self.store.close()
 
     # -- state ----------------------------------------------------------------------------
-    def _state_path(self) -> Path:
-        return self.data_dir / "state" / STATE_FILE
-
     def _load_state(self) -> SegmentState:
-        path = self._state_path()
-        if path.exists():
-            return SegmentState(pq.read_table(path).cast(SEGMENT_STATE))
-        return SegmentState.empty()
+        return load_segments(self.data_dir)
 
     def _runner(self, vessels: pa.Table) -> Runner:
         ctx = Context(zones=self.zones, index=self.geo.zones,
@@ -112,11 +122,7 @@ class Ingestor:
         return report.events
 
     def _save_state(self, state: SegmentState) -> None:
-        path = self._state_path()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".partial")
-        pq.write_table(state.segments, tmp)
-        os.replace(tmp, path)
+        save_segments(self.data_dir, state)
 
     # -- one input ------------------------------------------------------------------------
     def ingest(self, name: str, on_raw_bytes: Callable[[int], None] | None = None

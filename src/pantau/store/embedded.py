@@ -38,6 +38,13 @@ class EmbeddedStore:
         try:
             self._con = duckdb.connect(str(path), read_only=read_only)
         except duckdb.Error as e:
+            if "lock" in str(e).lower():
+                # the usual cause: `pantau serve` with live inputs, which keeps the store
+                # open for writing as long as it runs (DuckDB allows one writer)
+                raise StoreError(
+                    f"{path}: another process holds the store (a running `pantau serve` "
+                    "with live inputs, or a `pantau ingest`); stop it and try again, or "
+                    f"use the service's API ({e})") from None
             raise StoreError(f"{path}: cannot open the store ({e})") from None
         self._con.execute("SET TimeZone = 'UTC'")
         if not read_only:

@@ -50,6 +50,18 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         """CREATE TABLE "tokens" ("token_id" TEXT, "user_name" TEXT, "digest" TEXT,
         "created_at" TIMESTAMPTZ, "revoked_at" TIMESTAMPTZ, PRIMARY KEY ("token_id"))""",
     ),
+    # 4: alerts as kept (acknowledgement, incident) and the append-only log of every change
+    # to an incident
+    (
+        """CREATE TABLE "alerts" ("alert_id" TEXT, "rule" TEXT, "severity" TEXT,
+        "event_id" TEXT, "kind" TEXT, "mmsi" BIGINT, "other_mmsi" BIGINT,
+        "start" TIMESTAMPTZ, "lat" DOUBLE PRECISION, "lon" DOUBLE PRECISION, "zone" TEXT,
+        "title" TEXT, "raised_at" TIMESTAMPTZ, "acknowledged_by" TEXT,
+        "acknowledged_at" TIMESTAMPTZ, "incident_id" TEXT, PRIMARY KEY ("alert_id"))""",
+        """CREATE INDEX "alerts_start" ON "alerts" ("start")""",
+        """CREATE TABLE "incident_log" ("incident_id" TEXT, "seq" BIGINT, "at" TIMESTAMPTZ,
+        "actor" TEXT, "action" TEXT, "detail" TEXT, PRIMARY KEY ("incident_id", "seq"))""",
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

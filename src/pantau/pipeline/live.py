@@ -1,0 +1,171 @@
+"""The live pipeline: decoded batches from receivers -> enrich -> archive, registry,
+detectors -> commit, one small run per batch.
+
+A batch is what the receivers delivered in the last half second or so. Each batch is an
+ingest run of its own (see :mod:`pantau.pipeline.runs`) and is committed in Ingestor's
+order: registry, history and events in the store, segment and detector state files, the
+run marked committing, the archive files renamed, the run done. So a restart (even after
+SIGKILL) finds every batch that was done intact, finishes one that died while committing
+and discards one that died before; the segment and detector state always match the last
+committed batch, since they are written before the run can be marked committing.
+
+Not thread-safe: one worker thread calls :meth:`LivePipeline.step`.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from pantau.decode import DecodedBatch
+from pantau.detect import Context, Event, Runner, Vessels, events_table, frame_from_table
+from pantau.pipeline.enrich import Geography, enrich
+from pantau.pipeline.ingest import DETECT_DIR, load_segments, save_segments
+from pantau.pipeline.rejects import RejectSink
+from pantau.pipeline.runs import RunBook
+from pantau.pipeline.vessels import observe_positions, sightings
+from pantau.registry import VesselState, merge_statics
+from pantau.registry.schema import IDENTITY_HISTORY, VESSELS
+from pantau.schema import POSITIONS, REJECTS, STATICS, UTC_TS
+from pantau.store.archive import PositionArchive
+from pantau.store.base import Store
+from pantau.zones import ZoneSet
+
+LIVE_INPUT = "live"
+
+
+@dataclass
+class LiveStats:
+    """Totals since the service started (what the live status endpoint shows)."""
+
+    batches: int = 0
+    positions: int = 0  # archived (committed)
+    statics: int = 0
+    rejected: int = 0
+    dropped: int = 0  # set aside by cleaning
+    late: int = 0  # archived, but older than what detection had already seen
+    events: int = 0
+    last_commit_s: float = 0.0  # wall seconds of the last step
+    by_kind: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class LiveStep:
+    """What one batch produced, for the live stream."""
+
+    batch: int
+    latest: pa.Table  # the newest archived position of each vessel in the batch
+    events: list[Event]
+    positions: int
+    rejected: int
+
+
+class LivePipeline:
+    def __init__(self, data_dir: str | Path, store: Store, geography: Geography,
+                 zones: ZoneSet, watchlist: pa.Table | None = None):
+        self.data_dir = Path(data_dir)
+        self.store = store
+        self.archive = PositionArchive(self.data_dir)
+        self.runs = RunBook(store, self.archive)
+        self.geo = geography
+        self.watchlist = watchlist
+        self.notes = self.runs.recover()  # settle what a killed process left unfinished
+        self.segments = load_segments(self.data_dir)
+        self.vessels = store.select("vessels").cast(VESSELS)
+        self.runner = Runner(Context(
+            zones=zones, index=geography.zones,
+            vessels=Vessels.from_table(self.vessels, watchlist), shore=geography.shore,
+            ports=geography.ports))
+        self.runner.load(self.data_dir / "state" / DETECT_DIR)
+        self.stats = LiveStats()
+
+    def reopen(self) -> LivePipeline:
+        """A pipeline over the same store from the last commit (after a failed batch)."""
+        again = LivePipeline(self.data_dir, self.store, self.geo, self.runner.ctx.zones,
+                             self.watchlist)
+        again.stats = self.stats
+        return again
+
+    def step(self, batches: list[DecodedBatch], arrived_at: datetime | None = None
+             ) -> LiveStep:
+        """Process and commit one batch; ``arrived_at`` is the receive time of positions
+        whose line carried none (no tag block)."""
+        started = time.perf_counter()
+        positions = pa.Table.from_batches([b.positions for b in batches], schema=POSITIONS)
+        statics = pa.Table.from_batches([b.statics for b in batches], schema=STATICS)
+        rejects = pa.Table.from_batches([b.rejects for b in batches], schema=REJECTS)
+        when = pa.scalar(arrived_at or datetime.now(UTC), UTC_TS)
+        positions = positions.set_column(
+            positions.schema.get_field_index("received_at"), "received_at",
+            pc.coalesce(positions["received_at"], when)).combine_chunks()
+        run = self.runs.start(LIVE_INPUT, f"live-{time.time_ns()}")
+        enriched = enrich(positions, self.segments, self.geo)
+        with RejectSink(self.archive.staging / run.run_id) as sink:
+            for b in batches:
+                sink.rejects(b.rejects)
+            sink.dropped(enriched.dropped)
+        self.archive.stage(run.run_id, enriched.positions)
+        # identity first: detectors judge this batch by the vessels it names
+        merged = merge_statics(statics, VesselState(self.vessels), self.watchlist)
+        self.runner.ctx = replace(self.runner.ctx,
+                                  vessels=Vessels.from_table(merged.vessels, self.watchlist))
+        found = self.runner.step(frame_from_table(enriched.positions), merged.history)
+        vessels = observe_positions(merged.vessels, sightings(enriched.positions),
+                                    self.watchlist)
+        touched = pc.is_in(vessels["mmsi"], value_set=pa.concat_arrays([
+            enriched.positions["mmsi"].combine_chunks().cast(pa.int64()),
+            statics["mmsi"].combine_chunks().cast(pa.int64())]))
+        history = merged.history.cast(IDENTITY_HISTORY)
+        # the commit, in Ingestor's order (see the module docstring)
+        self.store.upsert("vessels", vessels.filter(touched))
+        self.store.upsert("vessel_history",
+                          history.filter(pc.is_valid(history["changed_at"])))
+        self.store.upsert("events", events_table(found.events))
+        save_segments(self.data_dir, enriched.state)
+        self.runner.save(self.data_dir / "state" / DETECT_DIR)
+        self.runs.committing(run, {"positions": enriched.positions.num_rows,
+                                   "events": found.by_kind, "late": found.late})
+        self.runs.done(run)
+        # a run per half second would grow the ingests table without end; a live run's
+        # only use was the commit protocol, which is over now
+        self.store.delete("ingests", {"run_id": run.run_id})
+        self.segments, self.vessels = enriched.state, vessels
+        self._count(enriched.positions.num_rows, statics.num_rows, rejects.num_rows,
+                    enriched.dropped.num_rows, found.late, found.events)
+        self.stats.last_commit_s = time.perf_counter() - started
+        return LiveStep(self.stats.batches, latest_positions(enriched.positions), found.events,
+                        enriched.positions.num_rows, rejects.num_rows)
+
+    def _count(self, positions: int, statics: int, rejected: int, dropped: int, late: int,
+               events: list[Event]) -> None:
+        s = self.stats
+        s.batches += 1
+        s.positions += positions
+        s.statics += statics
+        s.rejected += rejected
+        s.dropped += dropped
+        s.late += late
+        s.events += len(events)
+        for e in events:
+            s.by_kind[e.kind] = s.by_kind.get(e.kind, 0) + 1
+
+
+LATEST_COLUMNS = ("mmsi", "received_at", "lon", "lat", "speed", "course", "heading",
+                  "status", "zones")
+
+
+def latest_positions(positions: pa.Table) -> pa.Table:
+    """The newest row of each vessel."""
+    if positions.num_rows == 0:
+        return positions.select(list(LATEST_COLUMNS))
+    positions = positions.sort_by([("mmsi", "ascending"), ("received_at", "ascending")])
+    mmsi = positions["mmsi"].combine_chunks()
+    # a row is its vessel's newest when the next row is another vessel's (or the end)
+    nxt = pc.not_equal(mmsi.slice(0, len(mmsi) - 1), mmsi.slice(1))
+    last = pa.concat_arrays([nxt, pa.array([True])])
+    return positions.filter(last).select(list(LATEST_COLUMNS))
