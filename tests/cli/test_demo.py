@@ -54,3 +54,44 @@ def test_readme_commands_are_what_ci_runs() -> None:
     test_cmd = next(c for c in commands if "pytest" in c)
     assert "pip install -e '.[test]'" in test_cmd
     assert "README.md" in (root / ".ci" / "run").read_text()
+
+
+def test_demo_serves_the_api_with_a_token(tmp_path: Path) -> None:
+    import json
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pantau.cli.main", "demo", "--hours", "3", "--port", str(port),
+         "--data-dir", str(tmp_path)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        text=True, env={**__import__("os").environ, "COLUMNS": "200"})
+    try:
+        lines: list[str] = []
+        deadline = time.monotonic() + 120
+        assert proc.stdout is not None
+        while time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            lines.append(line)
+            if "Authorization: Bearer header" in line:
+                break
+        token = proc.stdout.readline().strip()
+        url = f"http://127.0.0.1:{port}/api/events?limit=5"
+        for _ in range(100):
+            try:
+                request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
+                with urllib.request.urlopen(request, timeout=2) as response:
+                    body = json.loads(response.read())
+                break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            raise AssertionError("".join(lines))
+        assert body["items"] if isinstance(body, dict) else body
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)

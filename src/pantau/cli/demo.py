@@ -37,6 +37,8 @@ SEED = 1
 #: the demo's feed is thinned as an aggregator passes it on (one position per vessel per
 #: this many seconds), so that the whole job runs in well under a minute
 THIN_S = 30.0
+#: the demo's own admin user; a new token for it is printed each time the demo serves
+DEMO_USER = "demo"
 
 
 def check_port(port: int) -> None:
@@ -81,14 +83,40 @@ def demo(
         _summary(data_dir, truth)
     console.print(f"\nprocessing took {time.perf_counter() - started:.1f} s")
     console.print(
-        "\nNot built yet, and so not shown: incidents, partner sharing and the web operations "
-        "picture. Each lands in this command as it is built.")
+        "\nNot built yet, and so not shown: partner sharing and the web operations picture "
+        "(the API serves the data meanwhile). Each lands in this command as it is built.")
     console.print(f"   try: pantau presence --zone 'Luconia Shoals' --category coast_guard "
                   f"--by day --data-dir {data_dir}\n"
                   f"        pantau detect {feed} --watchlist {watchlist} --out events.jsonl")
     if not no_serve:
-        console.print(f"(The operations picture is not built yet: nothing to serve on port "
-                      f"{port}.)")
+        _serve(data_dir, port)
+
+
+def _serve(data_dir: Path, port: int) -> None:
+    """Serve the API over the demo's data, with a token for a demo admin printed."""
+    import uvicorn
+
+    from pantau.api.app import create_app
+    from pantau.api.users import add_user, get_user, issue_token
+    from pantau.cli.serve import _bind
+
+    with user_errors():
+        with EmbeddedStore(data_dir) as store:
+            if get_user(store, DEMO_USER) is None:
+                add_user(store, DEMO_USER, "admin")
+            token = issue_token(store, DEMO_USER).token
+        sock = _bind("127.0.0.1", port)
+        app = create_app(data_dir)
+    url = f"http://127.0.0.1:{port}"
+    console.print(f"\nServing the operations data at {url}/api/docs (OpenAPI at "
+                  f"{url}/api/openapi.json); Ctrl-C stops it. A token for the demo admin "
+                  f"user {DEMO_USER!r}, for the Authorization: Bearer header:", soft_wrap=True)
+    console.print(token, soft_wrap=True, highlight=False)
+    console.print(f"   try: curl -H 'Authorization: Bearer {token}' "
+                  f"'{url}/api/events?kind=escort'", soft_wrap=True, highlight=False)
+    config = uvicorn.Config(app, log_level="warning", access_log=False,
+                            ws="websockets-sansio")
+    uvicorn.Server(config).run(sockets=[sock])
 
 
 def _simulate(work: Path, hours: float, seed: int) -> tuple[Path, Path, Path]:
