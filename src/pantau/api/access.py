@@ -117,6 +117,21 @@ class SharedStore:
             self._store.close()
 
 
+def open_store(data_dir: Path, read_only: bool, retries_s: tuple[float, ...] = _RETRIES_S
+               ) -> EmbeddedStore:
+    """The store, waiting a little while another process holds it; then 503."""
+    for pause_s in (*retries_s, None):
+        try:
+            return EmbeddedStore(data_dir, read_only=read_only)
+        except StoreVersionError:
+            raise
+        except StoreError as e:
+            if pause_s is None:
+                raise StoreUnavailable(f"the store is busy ({e})") from None
+            time.sleep(pause_s)
+    raise AssertionError("unreachable")
+
+
 class DataAccess:
     def __init__(self, data_dir: Path, shared: SharedStore | None = None):
         self.data_dir = data_dir
@@ -142,16 +157,7 @@ class DataAccess:
     def _open(self) -> EmbeddedStore:
         if not (self.data_dir / DB_FILE).exists():
             raise StoreUnavailable(f"no pantau data in {self.data_dir} yet")
-        for pause_s in (*_RETRIES_S, None):
-            try:
-                return EmbeddedStore(self.data_dir, read_only=True)
-            except StoreVersionError:
-                raise
-            except StoreError as e:
-                if pause_s is None:
-                    raise StoreUnavailable(f"the store is busy ({e})") from None
-                time.sleep(pause_s)
-        raise AssertionError("unreachable")
+        return open_store(self.data_dir, read_only=True)
 
     def last_positions(self) -> pa.Table:
         """One row per vessel: its latest archived position with a fix, and its zones."""

@@ -13,7 +13,6 @@ through it (see :class:`pantau.api.access.SharedStore`).
 
 # no `from __future__ import annotations`: FastAPI reads these annotations at run time
 import threading
-import time
 from collections.abc import Callable, Coroutine, Iterator
 from typing import Any
 
@@ -21,8 +20,7 @@ from fastapi import Request, Response
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 
-from pantau.api.access import DataAccess, StoreUnavailable
-from pantau.store.base import StoreError, StoreVersionError
+from pantau.api.access import DataAccess, open_store
 from pantau.store.embedded import EmbeddedStore
 
 MAX_BODY = 64 * 1024  # bytes; the largest legitimate body (a long note) is far smaller
@@ -48,16 +46,7 @@ def writer(access: DataAccess) -> Callable[[], Iterator[EmbeddedStore]]:
 
 
 def _open(access: DataAccess) -> EmbeddedStore:
-    for pause_s in (*_RETRIES_S, None):
-        try:
-            return EmbeddedStore(access.data_dir)
-        except StoreVersionError:
-            raise
-        except StoreError as e:
-            if pause_s is None:
-                raise StoreUnavailable(f"the store is busy ({e})") from None
-            time.sleep(pause_s)
-    raise AssertionError("unreachable")
+    return open_store(access.data_dir, read_only=False, retries_s=_RETRIES_S)
 
 
 def _too_large() -> JSONResponse:
