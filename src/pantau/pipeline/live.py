@@ -22,7 +22,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pantau.decode import DecodedBatch
+from pantau.decode import DecodedBatch, Decoder
 from pantau.detect import Context, Event, Runner, Vessels, events_table, frame_from_table
 from pantau.pipeline.enrich import Geography, enrich
 from pantau.pipeline.ingest import DETECT_DIR, load_segments, save_segments
@@ -83,6 +83,7 @@ class LivePipeline:
             ports=geography.ports))
         self.runner.load(self.data_dir / "state" / DETECT_DIR)
         self.stats = LiveStats()
+        warm_up(geography, self.runner.ctx)
 
     def reopen(self) -> LivePipeline:
         """A pipeline over the same store from the last commit (after a failed batch)."""
@@ -157,6 +158,35 @@ class LivePipeline:
 
 LATEST_COLUMNS = ("mmsi", "received_at", "lon", "lat", "speed", "course", "heading",
                   "status", "zones")
+
+
+_WARM_NMEA = (
+    b"\\c:1700000000,s:warm-up*00\\!AIVDM,1,1,,B,177KQJ5000G?tO`K>RA1wUbN0TKH,0*5C\n"
+    b"!AIVDM,2,1,3,B,55P5TL01VIaAL@7WKO@mBplU@<PDhh000000001S;AJ::4A80?4i@E53,0*3E\n"
+    b"!AIVDM,2,2,3,B,1@0000000000000,2*55\n")
+
+
+def warm_up(geography: Geography, ctx: Context) -> None:
+    """Compile (or load from Numba's cache) every kernel a batch uses, on a tiny made-up
+    track, before the first real batch: a cold first batch would otherwise take seconds
+    and the first events would miss the live stream's one-second promise."""
+    decoder = Decoder()  # a throwaway: framing, multi-part assembly and payload kernels
+    decoder.feed(_WARM_NMEA)
+    decoder.end_input()
+    for _ in decoder.drain():
+        pass
+    t0 = 1_700_000_000_000_000
+    n = 12
+    mmsi = [533000001] * n + [533000002] * n
+    t = [t0 + k * 60_000_000 for k in range(n)] * 2
+    lon = [104.0 + 0.001 * k for k in range(n)] * 2
+    lat = [2.0] * n + [2.001] * n
+    columns = {"mmsi": mmsi, "received_at": pa.array(t, pa.int64()).cast(UTC_TS),
+               "lon": lon, "lat": lat, "speed": [0.5] * (2 * n), "course": [90.0] * (2 * n)}
+    positions = pa.table({f.name: columns.get(f.name, pa.nulls(2 * n, f.type))
+                          for f in POSITIONS}).cast(POSITIONS)
+    enriched = enrich(positions, None, geography)
+    Runner(ctx).step(frame_from_table(enriched.positions), final=True)
 
 
 def latest_positions(positions: pa.Table) -> pa.Table:
