@@ -398,3 +398,78 @@ INCIDENT_LOG = StoreTable("incident_log", (
 STORE_TABLES: dict[str, StoreTable] = {t.name: t for t in (
     VESSELS, VESSEL_HISTORY, EVENTS, INCIDENTS, PARTNERS, AGREEMENTS, AUDIT, USERS, CONFIGS,
     INGESTS, TOKENS, ALERTS, INCIDENT_LOG)}
+
+
+# -- releases to partners (pantau.share) --------------------------------------------------
+# What a partner receives, after the agreement's policy: positions rounded to its precision,
+# every row labelled with its TLP and hashed so that the audit log can name it.
+
+_RELEASED = (
+    Column("tlp", pa.string(), "TLP 2.0 label: clear, green, amber, amber+strict, red"),
+    Column("record_hash", pa.string(), "SHA-256 hex of the released row's canonical JSON"),
+)
+
+RELEASE_TRACK_COLUMNS = (
+    Column("mmsi", pa.int64(), "vessel"),
+    Column("t", UTC_TS, "time of the position (received_at)"),
+    Column("lon", pa.float64(), "longitude, degrees, rounded to the agreement's precision"),
+    Column("lat", pa.float64(), "latitude, degrees, rounded to the agreement's precision"),
+    Column("sog_kn", pa.float64(), "speed over ground, knots"),
+    Column("cog_deg", pa.float64(), "course over ground, degrees"),
+    Column("heading_deg", pa.float64(), "true heading, degrees"),
+    *_RELEASED,
+)
+
+RELEASE_VESSEL_COLUMNS = (
+    Column("mmsi", pa.int64(), "vessel"),
+    Column("shipname", pa.string(), "name"),
+    Column("callsign", pa.string(), "call sign"),
+    Column("imo", pa.int64(), "IMO number"),
+    Column("ship_type", pa.uint8(), "AIS ship and cargo type"),
+    Column("length_m", pa.uint16(), "length, metres"),
+    Column("flag", pa.string(), "ISO alpha-2 flag from the MMSI"),
+    Column("category", pa.string(), "vessel category (watchlist categories)"),
+    Column("affiliation", pa.string(), "friend, neutral, hostile, unknown: from the "
+           "operator's registry, never from the flag"),
+)
+
+RELEASE_EVENT_COLUMNS = (*EVENTS.columns, *_RELEASED)
+
+RELEASE_ALERT_COLUMNS = (
+    Column("alert_id", pa.string(), "alert"),
+    Column("rule", pa.string(), "rule that raised it"),
+    Column("severity", pa.string(), "low, medium, high"),
+    Column("event_id", pa.string(), "event that raised it"),
+    Column("kind", pa.string(), "event kind"),
+    Column("mmsi", pa.int64(), "vessel"),
+    Column("other_mmsi", pa.int64(), "second vessel of a pair event"),
+    Column("start", UTC_TS, "event start"),
+    Column("lat", pa.float64(), "latitude, degrees, rounded to the agreement's precision"),
+    Column("lon", pa.float64(), "longitude, degrees, rounded to the agreement's precision"),
+    Column("zone", pa.string(), "zone"),
+    Column("title", pa.string(), "one line"),
+    *_RELEASED,
+)
+
+RELEASE_INCIDENT_COLUMNS = (
+    Column("incident_id", pa.string(), "incident"),
+    Column("title", pa.string(), "title"),
+    Column("status", pa.string(), "new, triaged, responding, closed"),
+    Column("severity", pa.string(), "low, medium, high"),
+    Column("created_at", UTC_TS, "opened"),
+    Column("updated_at", UTC_TS, "last change"),
+    Column("event_ids", pa.list_(pa.string()), "linked events that are released too"),
+    Column("mmsis", pa.list_(pa.int64()), "linked vessels that are not excluded"),
+    Column("lat", pa.float64(), "representative latitude (first released event), degrees"),
+    Column("lon", pa.float64(), "representative longitude, degrees"),
+    Column("summary", pa.string(), "what happened, in one paragraph"),
+    *_RELEASED,
+)
+
+RELEASE_TABLES: dict[str, pa.Schema] = {
+    "tracks": _schema(RELEASE_TRACK_COLUMNS),
+    "vessels": _schema(RELEASE_VESSEL_COLUMNS),
+    "events": _schema(RELEASE_EVENT_COLUMNS),
+    "alerts": _schema(RELEASE_ALERT_COLUMNS),
+    "incidents": _schema(RELEASE_INCIDENT_COLUMNS),
+}

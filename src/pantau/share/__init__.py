@@ -1,0 +1,1 @@
+"""Partner information sharing: agreements, the release policy, formats, audit."""
