@@ -215,3 +215,15 @@ def test_degrade_moves_each_axis_at_most_half_a_cell(lat: float, lon: float, p: 
     lo, la = degrade(np.array([lon]), np.array([lat]), p)
     dx, dy = _metres(lon, lat, float(lo[0]), float(la[0]))
     assert dy <= p / 2 + 0.01 and dx <= p / 2 * 1.02 + 0.01
+
+
+def test_track_hashes_are_reproducible_from_the_released_row() -> None:
+    import hashlib
+    import struct
+
+    h = holdings(positions=positions([(1, T0, 100.5, 0.5)]), vessels=FLEET)
+    row = decide(agreement(), [PARTNER], h, ZONES, T0).table("tracks").to_pylist()[0]
+    t_us = int(row["t"].timestamp()) * 1_000_000 + row["t"].microsecond
+    packed = struct.pack("<qqddddd", row["mmsi"], t_us, row["lon"], row["lat"],
+                         row["sog_kn"], row["cog_deg"], row["heading_deg"]) + b"green"
+    assert row["record_hash"] == hashlib.sha256(packed).hexdigest()

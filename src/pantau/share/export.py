@@ -29,6 +29,7 @@ from pantau.share.policy import NOT_IN_FORCE, Holdings, decide, policy_version
 from pantau.share.release import Release
 from pantau.store.archive import PositionArchive
 from pantau.store.base import Store
+from pantau.zones import ZoneSet
 
 POSITION_COLUMNS = ["mmsi", "received_at", "lon", "lat", "speed", "course", "heading"]
 POSITIONS = pa.schema([("mmsi", pa.int64()), ("received_at", pa.timestamp("us", tz="UTC")),
@@ -102,7 +103,8 @@ def records_of(release: Release) -> dict[str, Any]:
 def release_to(store: Store, archive: PositionArchive, agreement_id: str, fmt: str,
                render: Callable[[Release, str], bytes], actor: str,
                since: datetime | None = None, until: datetime | None = None,
-               now: datetime | None = None, destination: str | None = None) -> Outcome:
+               now: datetime | None = None, destination: str | None = None,
+               zones: ZoneSet | None = None) -> Outcome:
     """Decide and render one release, and audit it (or its denial)."""
     now = now or datetime.now(UTC)
     if since is not None and until is not None and since >= until:
@@ -122,7 +124,8 @@ def release_to(store: Store, archive: PositionArchive, agreement_id: str, fmt: s
                            "nothing released, nothing written; the attempt is in the audit log")
     holdings = gather(store, archive, agreement, since, until)
     release = decide(agreement, [partners[c] for c in agreement.partners if c in partners],
-                     holdings, load_zoneset(store), now, since, until)
+                     holdings, zones if zones is not None else load_zoneset(store), now,
+                     since, until)
     content = render(release, fmt)
     sha = hashlib.sha256(content).hexdigest()
     counts = release.counts()

@@ -25,6 +25,7 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -111,6 +112,12 @@ def degrade(lon: np.ndarray, lat: np.ndarray, precision_m: float
     return np.round(lon_r, 7), np.round(lat_r, 7)
 
 
+@lru_cache(maxsize=16)
+def _zone_index(zones: ZoneSet, names: tuple[str, ...]) -> ZoneIndex:
+    # building an index over a detailed EEZ takes a second; agreements share their zones
+    return ZoneIndex.build(zones.select(list(names)))
+
+
 class _Judge:
     """The per-agreement tests, vectorised."""
 
@@ -119,7 +126,7 @@ class _Judge:
         self.agreement = agreement
         self.terms = agreement.share
         self.holdings = holdings
-        self.index = ZoneIndex.build(zones.select(list(self.terms.zones)))
+        self.index = _zone_index(zones, self.terms.zones)
         self.released_at = released_at
         self.cutoff_us = _us(released_at) - int(self.terms.delay_minutes * 60e6)
         self.periods = [(_us(a), _us(b) if b is not None else np.iinfo(np.int64).max)
@@ -240,6 +247,29 @@ def _with_hashes(rows: list[dict[str, Any]], schema: pa.Schema) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=schema)
 
 
+_TRACK_RECORD = np.dtype([("mmsi", "<i8"), ("t_us", "<i8"), ("lon", "<f8"), ("lat", "<f8"),
+                          ("sog_kn", "<f8"), ("cog_deg", "<f8"), ("heading_deg", "<f8")])
+
+
+def track_hashes(mmsi: np.ndarray, t_us: np.ndarray, lon: np.ndarray, lat: np.ndarray,
+                 sog_kn: np.ndarray, cog_deg: np.ndarray, heading_deg: np.ndarray,
+                 tlp: str) -> list[str]:
+    """Record hashes of released positions: SHA-256 of the row packed little-endian as
+    int64 mmsi, int64 microseconds since the epoch, float64 lon, lat, sog_kn, cog_deg,
+    heading_deg (NaN for null), then the TLP label in ASCII. Positions come by the
+    hundred thousand, so their hash is over bytes any language can pack, not JSON."""
+    rec = np.empty(len(mmsi), _TRACK_RECORD)
+    names = _TRACK_RECORD.names or ()
+    for name, col in zip(names, (mmsi, t_us, lon, lat, sog_kn, cog_deg,
+                                                heading_deg), strict=True):
+        rec[name] = col
+    raw = rec.tobytes()
+    size = _TRACK_RECORD.itemsize
+    label = tlp.encode("ascii")
+    sha = hashlib.sha256
+    return [sha(raw[i:i + size] + label).hexdigest() for i in range(0, len(raw), size)]
+
+
 def _tracks(judge: _Judge) -> pa.Table:
     p = judge.holdings.positions
     schema = RELEASE_TABLES["tracks"]
@@ -253,13 +283,15 @@ def _tracks(judge: _Judge) -> pa.Table:
     idx = np.flatnonzero(keep)
     lon_r, lat_r = degrade(lon[idx], lat[idx], judge.terms.precision_m)
     sub = p.take(pa.array(idx))
-    rows = [{"mmsi": int(m), "t": t, "lon": float(x), "lat": float(y), "sog_kn": s,
-             "cog_deg": c, "heading_deg": None if h is None else float(h), "tlp": labels[0]}
-            for m, t, x, y, s, c, h in zip(
-                mmsi[idx], sub.column("received_at").to_pylist(), lon_r, lat_r,
-                sub.column("speed").to_pylist(), sub.column("course").to_pylist(),
-                sub.column("heading").to_pylist(), strict=True)]
-    table = _with_hashes(rows, schema)
+    sog, cog, heading = (_f64(sub.column(c)) for c in ("speed", "course", "heading"))
+    hashes = track_hashes(mmsi[idx], t_us[idx], lon_r, lat_r, sog, cog, heading, labels[0])
+    table = pa.table({
+        "mmsi": pa.array(mmsi[idx], pa.int64()), "t": sub.column("received_at"),
+        "lon": pa.array(lon_r, pa.float64()), "lat": pa.array(lat_r, pa.float64()),
+        "sog_kn": sub.column("speed"), "cog_deg": sub.column("course"),
+        "heading_deg": pc.cast(sub.column("heading"), pa.float64()),
+        "tlp": pa.array([labels[0]] * len(idx), pa.string()),
+        "record_hash": pa.array(hashes, pa.string())}).cast(RELEASE_TABLES["tracks"])
     return table.sort_by([("mmsi", "ascending"), ("t", "ascending")])
 
 
