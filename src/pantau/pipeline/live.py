@@ -15,6 +15,7 @@ Not thread-safe: one worker thread calls :meth:`LivePipeline.step`.
 from __future__ import annotations
 
 import time
+import uuid
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,7 +28,7 @@ from pantau.detect import Context, Event, Runner, Vessels, events_table, frame_f
 from pantau.pipeline.enrich import Geography, enrich
 from pantau.pipeline.ingest import DETECT_DIR, load_segments, save_segments
 from pantau.pipeline.rejects import RejectSink
-from pantau.pipeline.runs import RunBook
+from pantau.pipeline.runs import Run, RunBook
 from pantau.pipeline.vessels import observe_positions, sightings
 from pantau.registry import VesselState, merge_statics
 from pantau.registry.schema import IDENTITY_HISTORY, VESSELS
@@ -104,7 +105,7 @@ class LivePipeline:
         positions = positions.set_column(
             positions.schema.get_field_index("received_at"), "received_at",
             pc.coalesce(positions["received_at"], when)).combine_chunks()
-        run = self.runs.start(LIVE_INPUT, f"live-{time.time_ns()}")
+        run = Run(uuid.uuid4().hex[:16], LIVE_INPUT, f"live-{time.time_ns()}")
         enriched = enrich(positions, self.segments, self.geo)
         with RejectSink(self.archive.staging / run.run_id) as sink:
             for b in batches:
@@ -129,12 +130,9 @@ class LivePipeline:
         self.store.upsert("events", events_table(found.events))
         save_segments(self.data_dir, enriched.state)
         self.runner.save(self.data_dir / "state" / DETECT_DIR)
-        self.runs.committing(run, {"positions": enriched.positions.num_rows,
-                                   "events": found.by_kind, "late": found.late})
-        self.runs.done(run)
-        # a run per half second would grow the ingests table without end; a live run's
-        # only use was the commit protocol, which is over now
-        self.store.delete("ingests", {"run_id": run.run_id})
+        self.runs.committing_new(run, {"positions": enriched.positions.num_rows,
+                                       "events": found.by_kind, "late": found.late})
+        self.runs.finish_and_forget(run)
         self.segments, self.vessels = enriched.state, vessels
         self._count(enriched.positions.num_rows, statics.num_rows, rejects.num_rows,
                     enriched.dropped.num_rows, found.late, found.events)

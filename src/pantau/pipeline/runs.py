@@ -65,6 +65,14 @@ class RunBook:
                 self.archive.remove_run(run_id)
                 self.store.delete("ingests", {"run_id": run_id})
                 notes.append(f"discarded unfinished run {run_id} ({row['input']})")
+        if fp is None and self.archive.staging.exists():
+            # staging folders no run row names: live batches killed before committing
+            known = set(self.store.select("ingests")["run_id"].to_pylist())
+            for folder in sorted(self.archive.staging.iterdir()):
+                if folder.is_dir() and folder.name not in known:
+                    self.archive.discard(folder.name)
+                    notes.append(f"discarded the staging files of unfinished batch "
+                                 f"{folder.name}")
         return notes
 
     def start(self, input_name: str, fp: str) -> Run:
@@ -73,6 +81,21 @@ class RunBook:
             "run_id": run.run_id, "input": input_name, "fingerprint": fp,
             "started_at": datetime.now(UTC), "status": "running"}]))
         return run
+
+    def committing_new(self, run: Run, counts: dict[str, object]) -> None:
+        """Record a run that goes straight to committing, with one write: the live
+        service's half-second batches skip `running` (a batch killed before this leaves
+        only staging files, which :meth:`recover` removes)."""
+        self.store.upsert("ingests", pa.Table.from_pylist([{
+            "run_id": run.run_id, "input": run.input, "fingerprint": run.fingerprint,
+            "started_at": datetime.now(UTC), "status": "committing",
+            "counts": json.dumps(counts, sort_keys=True)}]))
+
+    def finish_and_forget(self, run: Run) -> None:
+        """Move a committing run's files into place, then drop its row: a live batch's row
+        only served the commit protocol, and one per half second would grow without end."""
+        self.archive.commit(run.run_id)
+        self.store.delete("ingests", {"run_id": run.run_id})
 
     def committing(self, run: Run, counts: dict[str, object]) -> None:
         self._set(run.run_id, "committing", counts)
