@@ -395,9 +395,28 @@ INCIDENT_LOG = StoreTable("incident_log", (
            "incident)"),
 ), key=("incident_id", "seq"))
 
+SESSIONS = StoreTable("sessions", (
+    Column("digest", pa.string(), "SHA-256 hex of the session id in the browser's cookie; "
+           "the id itself is never stored"),
+    Column("user_name", pa.string(), "the user signed in"),
+    Column("created_at", UTC_TS, "signed in"),
+    Column("last_seen_at", UTC_TS, "last request seen (kept at most a few minutes behind); "
+           "idle expiry counts from it"),
+), key=("digest",))
+
+PARTNER_KEYS = StoreTable("partner_keys", (
+    Column("key_id", pa.string(), "public part of a partner API key, to find its row"),
+    Column("agreement_id", pa.string(), "the one agreement whose releases the key may pull"),
+    Column("label", pa.string(), "who holds it, for people (e.g. the partner's system)"),
+    Column("digest", pa.string(), "SHA-256 hex of the whole key; the key is never stored"),
+    Column("created_at", UTC_TS, "issued"),
+    Column("created_by", pa.string(), "who issued it"),
+    Column("revoked_at", UTC_TS, "revoked; null while the key is valid"),
+), key=("key_id",))
+
 STORE_TABLES: dict[str, StoreTable] = {t.name: t for t in (
     VESSELS, VESSEL_HISTORY, EVENTS, INCIDENTS, PARTNERS, AGREEMENTS, AUDIT, USERS, CONFIGS,
-    INGESTS, TOKENS, ALERTS, INCIDENT_LOG)}
+    INGESTS, TOKENS, ALERTS, INCIDENT_LOG, SESSIONS, PARTNER_KEYS)}
 
 
 # -- releases to partners (pantau.share) --------------------------------------------------

@@ -94,7 +94,10 @@ def test_openapi_lists_every_route_and_the_bearer_scheme(client: TestClient) -> 
                                      "evidence"))}
     assert doc["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
     assert "security" not in doc["paths"]["/api/health"]["get"]
-    assert doc["paths"]["/api/events"]["get"]["security"] == [{"HTTPBearer": []}]
+    # either a bearer token or the web page's session cookie
+    assert doc["paths"]["/api/events"]["get"]["security"] == [{"HTTPBearer": []},
+                                                              {"APIKeyCookie": []}]
+    assert doc["components"]["securitySchemes"]["APIKeyCookie"]["name"] == "pantau_session"
     params = {p["name"] for p in doc["paths"]["/api/events"]["get"]["parameters"]}
     assert {"kind", "mmsi", "zone", "since", "until", "bbox", "limit", "offset"} <= params
 

@@ -12,6 +12,8 @@ from tests.api.conftest import Served
     ("/api/events?since=yesterday", "since"),
     ("/api/events?since=2010-06-11T00:00:00", "since"),  # no time zone
     ("/api/events?until=2010-13-45T00:00:00Z", "until"),
+    ("/api/events?until=25.0", "until"),  # not read as seconds since 1970
+    ("/api/alerts?since=1700000000", "since"),
     ("/api/events?kind=piracy", "kind"),
     ("/api/events?mmsi=abc", "mmsi"),
     ("/api/events?limit=0", "limit"),

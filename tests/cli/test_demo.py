@@ -17,13 +17,20 @@ def test_demo_runs_end_to_end_and_twice_in_the_same_directory(tmp_path: Path) ->
                                      "--data-dir", str(tmp_path)])
         assert result.exit_code == 0, result.output
         assert "events by kind" in result.output
-        assert "Not built yet" in result.output
+        assert "releases under the sample agreements" in result.output
+        assert "audit chain: ok" in result.output
         outputs.append(result.output)
     assert "simulated 6 h" in outputs[0]
     assert "simulated before" in outputs[1] and "already ingested" in outputs[1]
     # the same events both times: the summary reads them from the store
-    assert outputs[0].split("events by kind")[1].split("processing")[0] == \
-        outputs[1].split("events by kind")[1].split("processing")[0]
+    assert outputs[0].split("events by kind")[1].split("4. sharing")[0] == \
+        outputs[1].split("events by kind")[1].split("4. sharing")[0]
+    # each in-force agreement got a release with its manifest; refused ones nothing
+    releases = tmp_path / "releases"
+    assert (releases / "MY-JP-DC-2018.geojson").stat().st_size > 0
+    assert (releases / "MY-JP-DC-2018.geojson.manifest.json").exists()
+    assert not (releases / "MY-LA-DC-2019.geojson").exists()  # suspended
+    assert not (releases / "MY-AE-DC-2024.geojson").exists()  # expired
     assert (tmp_path / "demo" / "feed.nmea").stat().st_size > 0
     assert list((tmp_path / "positions").glob("day=2025-09-15/*.parquet"))
 

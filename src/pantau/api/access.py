@@ -1,11 +1,13 @@
 """How the service reads a data directory.
 
-Store: a read-only :class:`EmbeddedStore` opened per request and closed after it. DuckDB
-lets one process write a file and, while it does, no other process open it; holding a
+Store: a read-only :class:`EmbeddedStore` open only while requests need it. DuckDB lets
+one process write a file and, while it does, no other process open it; holding a
 connection for the life of the service would lock `pantau users` and `pantau ingest` out
-for as long as it runs. Opening per request costs about a millisecond on a local file and
-lets those commands write between requests. While one of them holds the write lock, a
-request retries briefly and then answers 503 with Retry-After, never stale or partial data.
+for as long as it runs. Requests in flight together share one attachment of the file,
+made by the first and ended soon after the last (see :mod:`pantau.api.lease`), so those
+commands can write between requests, and a burst of requests pays for one open. While
+one of them holds the write lock, a request retries briefly and then answers 503 with
+Retry-After, never stale or partial data.
 
 With live inputs (`pantau serve --udp/--tcp-*`) the service is the store's writer: it opens
 one read-write store for the life of the process and every request reads through it
@@ -21,7 +23,6 @@ ingest commits new files.
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -29,12 +30,12 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from pantau.api.lease import StoreUnavailable as StoreUnavailable  # routes import it from here
+from pantau.api.lease import leases_for
 from pantau.store.archive import PositionArchive
 from pantau.store.base import StoreError, StoreVersionError, Where
 from pantau.store.embedded import DB_FILE, EmbeddedStore
 from pantau.store.migrations import SCHEMA_VERSION
-
-_RETRIES_S = (0.02, 0.05, 0.1, 0.2, 0.4)
 
 LAST_POSITIONS = pa.schema([
     ("mmsi", pa.int64()), ("lon", pa.float64()), ("lat", pa.float64()),
@@ -42,23 +43,21 @@ LAST_POSITIONS = pa.schema([
 ])
 
 
-class StoreUnavailable(StoreError):
-    """The store cannot be read right now (another process writes it, or no data yet)."""
-
-
 def prepare(data_dir: Path) -> None:
     """Create or upgrade the store before serving; a store another process is writing is
     accepted if it is already at this pantau's schema version."""
-    try:
-        EmbeddedStore(data_dir).close()
-        return
-    except StoreVersionError:
-        raise
-    except StoreError:
-        if not (data_dir / DB_FILE).exists():
+    # another service object in this process may be reading the file: wait for it
+    with leases_for(data_dir).exclusive():
+        try:
+            EmbeddedStore(data_dir).close()
+            return
+        except StoreVersionError:
             raise
-    with EmbeddedStore(data_dir, read_only=True) as store:
-        found = store.schema_version()
+        except StoreError:
+            if not (data_dir / DB_FILE).exists():
+                raise
+        with EmbeddedStore(data_dir, read_only=True) as store:
+            found = store.schema_version()
     if found < SCHEMA_VERSION:
         raise StoreError(f"{data_dir}: the store needs an upgrade (v{found} to "
                          f"v{SCHEMA_VERSION}) and another process holds it; stop that "
@@ -117,29 +116,16 @@ class SharedStore:
             self._store.close()
 
 
-def open_store(data_dir: Path, read_only: bool, retries_s: tuple[float, ...] = _RETRIES_S
-               ) -> EmbeddedStore:
-    """The store, waiting a little while another process holds it; then 503."""
-    for pause_s in (*retries_s, None):
-        try:
-            return EmbeddedStore(data_dir, read_only=read_only)
-        except StoreVersionError:
-            raise
-        except StoreError as e:
-            if pause_s is None:
-                raise StoreUnavailable(f"the store is busy ({e})") from None
-            time.sleep(pause_s)
-    raise AssertionError("unreachable")
-
-
 class DataAccess:
     def __init__(self, data_dir: Path, shared: SharedStore | None = None):
         self.data_dir = data_dir
         self.shared = shared
         self.archive = PositionArchive(data_dir)
         self._lock = threading.Lock()
+        self._computing = threading.Lock()
         self._picture_key: tuple[str, ...] | None = None
         self._picture = LAST_POSITIONS.empty_table()
+        self.leases = leases_for(data_dir)
 
     def store(self) -> Iterator[EmbeddedStore]:
         """A FastAPI dependency: a read-only store for one request (the shared one, with
@@ -148,16 +134,8 @@ class DataAccess:
             # quacks as an EmbeddedStore: every method, under the lock
             yield self.shared  # type: ignore[misc]
             return
-        store = self._open()
-        try:
+        with self.leases.read() as store:
             yield store
-        finally:
-            store.close()
-
-    def _open(self) -> EmbeddedStore:
-        if not (self.data_dir / DB_FILE).exists():
-            raise StoreUnavailable(f"no pantau data in {self.data_dir} yet")
-        return open_store(self.data_dir, read_only=True)
 
     def last_positions(self) -> pa.Table:
         """One row per vessel: its latest archived position with a fix, and its zones."""
@@ -165,9 +143,14 @@ class DataAccess:
         with self._lock:
             if files == self._picture_key:
                 return self._picture
-        table = _last_positions(self.archive) if files else LAST_POSITIONS.empty_table()
-        with self._lock:
-            self._picture_key, self._picture = files, table
+        # one computes, the requests arriving meanwhile wait for it and share the answer
+        with self._computing:
+            with self._lock:
+                if files == self._picture_key:
+                    return self._picture
+            table = _last_positions(self.archive) if files else LAST_POSITIONS.empty_table()
+            with self._lock:
+                self._picture_key, self._picture = files, table
         return table
 
 

@@ -284,6 +284,8 @@ class LiveService:
         if not batches:
             return None
         try:
+            for note in self.pipeline.reload_config():  # rules or watchlist edited
+                log.warning("live ingest: %s", note)
             return self.pipeline.step(batches, arrived_at)
         except Exception:
             # a batch that cannot be committed (disk full, say) is lost to the store but
@@ -308,7 +310,13 @@ class LiveService:
             "committed": {"batches": s.batches, "positions": s.positions,
                           "statics": s.statics, "rejected": s.rejected,
                           "set_aside": s.dropped, "late": s.late, "events": s.events,
-                          "events_by_kind": s.by_kind},
+                          "events_by_kind": s.by_kind, "alerts": s.alerts},
+            # (name, version) of each in force; zones stored since the start wait for a
+            # restart
+            "config": {k: list(v) if v else None
+                       for k, v in self.pipeline.versions.items()},
+            "zones_waiting": list(self.pipeline.pending_zones)
+            if self.pipeline.pending_zones else None,
             "failed_batches": self.failed_batches,
             "last_batch_s": round(s.last_commit_s, 4),
         }

@@ -4,11 +4,15 @@ The stream pushes JSON text messages, per batch of live input:
 ``{"type": "positions", "batch": N, "items": [...]}``, the newest position of each vessel
 heard in the batch, then ``{"type": "event", "batch": N, "event": {...}}`` for each event the
 batch produced (the events contract: ``event_id, kind, mmsi, other_mmsi, start, end, lat,
-lon, zone, duration_s, details``). An event already sent may come again, updated, under
-the same ``event_id``.
+lon, zone, duration_s, details``), then ``{"type": "alert", "batch": N, "alert": {...}}`` for
+each alert those events raised under the rules in force, as `/api/alerts` lists it (kept in
+the store before it is sent). An event or alert already sent may come again, updated,
+under the same ``event_id`` or ``alert_id``.
 
 The token goes in ``?token=`` (browsers cannot set headers on a WebSocket) or in an
-``Authorization: Bearer`` header. Without a valid one the socket is accepted and closed
+``Authorization: Bearer`` header; the web page's session cookie also serves, from a page
+of the same origin (the Origin header must name this host: a page on another site cannot
+open the stream with the cookie). Without a valid one the socket is accepted and closed
 at once with code 4401 (4403 for a role that may not read), so that a client sees why;
 a client too slow to keep up is closed with 1013 (try again later) rather than being
 allowed to hold back every other client or grow the service's memory.
@@ -28,6 +32,9 @@ from starlette.concurrency import run_in_threadpool
 from pantau.api.access import DataAccess
 from pantau.api.auth import READERS
 from pantau.api.receivers import LiveService
+from pantau.api.routes._errors import AUTHENTICATED
+from pantau.api.routes._rows import jsonable
+from pantau.api.sessions import COOKIE, verify_session
 from pantau.api.users import User, verify_token
 from pantau.pipeline.live import LiveStep
 
@@ -76,6 +83,9 @@ def stream_messages(step: LiveStep) -> list[str]:
                                "items": _items(step.latest)}))
     out += [json.dumps({"type": "event", "batch": step.batch, "sent_at": sent_at,
                         "event": e.to_json()}) for e in step.events]
+    out += [json.dumps({"type": "alert", "batch": step.batch, "sent_at": sent_at,
+                        "alert": {k: jsonable(v) for k, v in a.items()}})
+            for a in step.alerts]
     return out
 
 
@@ -99,15 +109,19 @@ def build(access: DataAccess, reader: Any, hub: StreamHub,
           live: LiveService | None) -> APIRouter:
     router = APIRouter(tags=["live"])
 
-    def who(token: str) -> User | None:
+    def who(token: str | None, session_id: str | None) -> User | None:
         for store in access.store():
-            return verify_token(store, token)
+            if token:
+                return verify_token(store, token)
+            return verify_session(store, session_id or "", datetime.now(UTC))
         return None
 
     @router.websocket("/api/stream")
     async def stream(websocket: WebSocket, token: str | None = None) -> None:
         presented = _bearer(websocket, token)
-        user = await run_in_threadpool(who, presented) if presented else None
+        session_id = None if presented else _session(websocket)
+        user = (await run_in_threadpool(who, presented, session_id)
+                if presented or session_id else None)
         await websocket.accept()
         if user is None:
             await websocket.close(4401, "missing or invalid token (?token= or "
@@ -137,13 +151,24 @@ def build(access: DataAccess, reader: Any, hub: StreamHub,
             hub.unsubscribe(q)
             listen.cancel()
 
-    @router.get("/api/live", summary="Live ingest: inputs, counts decoded and committed")
+    @router.get("/api/live", summary="Live ingest: inputs, counts decoded and committed",
+                responses=AUTHENTICATED)
     def live_status(_: Annotated[User, Depends(reader)]) -> dict[str, Any]:
         if live is None:
             return {"running": False, "stream_clients": hub.clients}
         return {"running": True, "stream_clients": hub.clients, **live.status()}
 
     return router
+
+
+def _session(websocket: WebSocket) -> str | None:
+    """The session cookie, if the page that opened the socket is of this origin."""
+    session_id = websocket.cookies.get(COOKIE)
+    origin = websocket.headers.get("origin", "")
+    host = websocket.headers.get("host", "")
+    if not session_id or not host or origin.partition("://")[2] != host:
+        return None
+    return session_id
 
 
 async def _until_closed(websocket: WebSocket) -> None:

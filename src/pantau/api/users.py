@@ -100,6 +100,20 @@ def add_user(store: Store, name: str, role: str, password: str | None = None) ->
     return user
 
 
+def set_password(store: Store, name: str, password: str) -> int:
+    """Give a user a new password (for the web page); their web sessions end, so that a
+    changed password locks out whoever had the old one. Returns the sessions ended."""
+    rows = store.select("users", {"name": name}, limit=1)
+    if not rows.num_rows:
+        raise UserError(f"no user {name!r} (add it with `pantau users add`)")
+    if not password:
+        raise UserError("the password is empty")
+    store.upsert("users", rows.set_column(
+        rows.schema.get_field_index("password_hash"), "password_hash",
+        pa.array([_hasher.hash(password)], pa.string())))
+    return store.delete("sessions", {"user_name": name})
+
+
 def verify_password(store: Store, name: str, password: str) -> User | None:
     rows = store.select("users", {"name": name}, limit=1).to_pylist()
     stored = rows[0]["password_hash"] if rows else None

@@ -156,3 +156,19 @@ def exit_(agreement_id: Annotated[str, ID],
           reason: Annotated[str, REASON] = "", at: Annotated[str | None, AT] = None) -> None:
     """Exit an agreement, for good: nothing is released under it again."""
     _set(agreement_id, "exited", data_dir, actor, reason, at)
+
+
+@app.command()
+def key(agreement_id: Annotated[str, ID],
+        label: Annotated[str, typer.Option(help="Who holds the key (the partner's system).",
+                                           show_default=False)],
+        data_dir: Annotated[Path, DATA_DIR] = Path("pantau-data"),
+        actor: Annotated[str | None, ACTOR] = None) -> None:
+    """Issue a partner API key for one agreement; printed once, on the last line."""
+    from pantau.share.keys import issue_key
+
+    with user_errors(), EmbeddedStore(data_dir) as store:
+        new = issue_key(store, agreement_id, label, actor_name(actor))
+    typer.echo(f"partner key {new.key_id} for {agreement_id} ({label}); it pulls "
+               "GET /api/partner/release and nothing else; shown only now:")
+    typer.echo(new.key)

@@ -13,7 +13,8 @@ from pantau.cli._console import console, user_errors
 from pantau.cli.ingest import DATA_DIR, parse_time
 from pantau.detect.base import Vessels
 from pantau.errors import PantauError
-from pantau.incidents import DEFAULT_RULES, SEVERITIES, Lookup, load_rules, raise_alerts
+from pantau.incidents import SEVERITIES, Lookup, load_rules, raise_alerts
+from pantau.incidents.store import active_rules
 from pantau.pipeline import config
 from pantau.store.embedded import EmbeddedStore
 from pantau.zones import ZoneIndex
@@ -22,7 +23,8 @@ from pantau.zones import ZoneIndex
 def alerts(
     data_dir: Annotated[Path, DATA_DIR] = Path("pantau-data"),
     rules: Annotated[Path | None, typer.Option(
-        help="Alert rules (JSON); default: the reference case's rules.")] = None,
+        help="Alert rules (JSON); default: the rules in force (PUT /api/rules), else "
+             "the reference case's.")] = None,
     severity: Annotated[str, typer.Option(help="Lowest severity shown: low, medium, high.")]
     = "low",
     since: Annotated[str | None, typer.Option(help="Events ending at or after (ISO 8601).")]
@@ -33,9 +35,10 @@ def alerts(
     with user_errors():
         if severity not in SEVERITIES:
             raise PantauError(f"--severity {severity!r} is not one of {', '.join(SEVERITIES)}")
-        chosen = load_rules(rules) if rules is not None else DEFAULT_RULES
+        given = load_rules(rules) if rules is not None else None
         t0 = parse_time(since, "--since")
         with EmbeddedStore(data_dir, read_only=True) as store:
+            chosen = given if given is not None else active_rules(store)
             events = store.select("events", {"end": (">=", t0)} if t0 else None).to_pylist()
             vessels = store.select("vessels")
             watch = config.watchlist_table(config.use_watchlist(store, None))

@@ -4,8 +4,8 @@ Simulates the Malaysian reference scenario (the Straits of Malacca and the EEZ o
 Sarawak and Sabah, with its scripted grey-zone behaviours), ingests it as an operations
 centre would (archive, tracks, zones, registry, detectors), treats the end of the scenario
 as the end of the data, and prints what was found next to the scenario's ground truth.
-Incidents, partner sharing and the served operations picture join this command as they
-are built; the demo says so rather than pretending.
+Then it releases to each partner what the illustrative sample agreements allow, with the
+audit chain that records every release and refusal, and serves the operations picture.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import typer
 from rich.table import Table
 
 from pantau.cli._console import console, user_errors
+from pantau.cli.demo_share import share_step
 from pantau.detect.base import Vessels
 from pantau.errors import PantauError
 from pantau.incidents import DEFAULT_RULES, Lookup, raise_alerts
@@ -81,10 +82,9 @@ def demo(
         _ingest(data_dir, feed, watchlist)
         console.print("\n3. what the detectors found, next to the scenario's ground truth")
         _summary(data_dir, truth)
+        console.print("\n4. sharing with partners: what each sample agreement releases now")
+        share_step(data_dir)
     console.print(f"\nprocessing took {time.perf_counter() - started:.1f} s")
-    console.print(
-        "\nNot built yet, and so not shown: partner sharing and the web operations picture "
-        "(the API serves the data meanwhile). Each lands in this command as it is built.")
     console.print(f"   try: pantau presence --zone 'Luconia Shoals' --category coast_guard "
                   f"--by day --data-dir {data_dir}\n"
                   f"        pantau detect {feed} --watchlist {watchlist} --out events.jsonl")
@@ -94,20 +94,28 @@ def demo(
 
 def _serve(data_dir: Path, port: int) -> None:
     """Serve the API over the demo's data, with a token for a demo admin printed."""
+    import secrets
+
     import uvicorn
 
     from pantau.api.app import create_app
-    from pantau.api.users import add_user, get_user, issue_token
+    from pantau.api.users import add_user, get_user, issue_token, set_password
     from pantau.cli.serve import _bind
 
+    # a new password each time, so that a demo left running is not open to a guessable one
+    password = secrets.token_urlsafe(9)
     with user_errors():
         with EmbeddedStore(data_dir) as store:
             if get_user(store, DEMO_USER) is None:
                 add_user(store, DEMO_USER, "admin")
+            set_password(store, DEMO_USER, password)
             token = issue_token(store, DEMO_USER).token
         sock = _bind("127.0.0.1", port)
         app = create_app(data_dir)
     url = f"http://127.0.0.1:{port}"
+    console.print(f"\nThe operations picture: open {url}/ and sign in as {DEMO_USER!r} with "
+                  "the password", soft_wrap=True)
+    console.print(password, soft_wrap=True, highlight=False)
     console.print(f"\nServing the operations data at {url}/api/docs (OpenAPI at "
                   f"{url}/api/openapi.json); Ctrl-C stops it. A token for the demo admin "
                   f"user {DEMO_USER!r}, for the Authorization: Bearer header:", soft_wrap=True)

@@ -1,9 +1,11 @@
-"""`pantau incidents list|show ID`: incidents and their logs, read-only (incidents are
-opened and run through the API, which records who changed what)."""
+"""`pantau incidents list|show|evidence ID`: incidents, their logs and evidence packs,
+read-only (incidents are opened and run through the API, which records who changed what)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -12,7 +14,7 @@ from rich.table import Table
 
 from pantau.cli._console import console, user_errors
 from pantau.cli.ingest import DATA_DIR
-from pantau.errors import PantauError
+from pantau.errors import OutputError, PantauError
 from pantau.incidents import lifecycle as lc
 from pantau.incidents import store as kept
 from pantau.store.embedded import EmbeddedStore
@@ -83,3 +85,50 @@ def show(
         table.add_row(str(e["seq"]), _when(e["at"]), e["actor"], e["action"],
                       json.dumps(e["detail"], sort_keys=True))
     console.print(table)
+
+
+@app.command()
+def evidence(
+    incident_id: Annotated[str, typer.Argument(help="The incident's id.", show_default=False)],
+    out: Annotated[Path, typer.Option("--out", "-o", help="HTML file to write.",
+                                      show_default=False)],
+    pdf: Annotated[Path | None, typer.Option(help="Also write the pack as PDF here.",
+                                             show_default=False)] = None,
+    data_dir: Annotated[Path, DATA_DIR] = Path("pantau-data"),
+    force: Annotated[bool, typer.Option(help="Replace existing output files.")] = False,
+) -> None:
+    """The evidence pack: header, timeline, linked events and vessels, a map of the
+    tracks, and the hashes to check it by (one self-contained HTML file, optionally PDF)."""
+    from pantau.incidents import evidence as pack
+    from pantau.incidents import evidence_figures as figures
+    from pantau.store.archive import PositionArchive
+
+    with user_errors():
+        for target in (out, pdf):
+            if target is not None and target.is_dir():
+                raise OutputError(f"{target}: is a directory")
+            if target is not None and target.exists() and not force:
+                raise OutputError(f"{target} exists; pass --force to replace it")
+        if pdf is not None and pdf.resolve() == out.resolve():
+            raise OutputError("--out and --pdf must be different files")
+        with EmbeddedStore(data_dir, read_only=True) as store:
+            data = pack.gather(store, PositionArchive(data_dir), incident_id)
+        text = pack.evidence_html(data, figures.map_png(data))
+        stated, _ = pack.check_pack(text)
+        tmp = out.with_name(out.name + ".partial")
+        try:
+            tmp.write_text(text, encoding="utf-8", newline="\n")
+            os.replace(tmp, out)
+        except OSError as e:
+            tmp.unlink(missing_ok=True)
+            raise OutputError(f"{out}: cannot write ({e.strerror or e})") from None
+        pages = figures.write_pdf(data, pdf, stated) if pdf is not None else 0
+    console.print(f"evidence pack for {incident_id} written to {out}: "
+                  f"{len(data.events)} events, {len(data.vessels)} vessels, "
+                  f"{data.tracks.num_rows} positions", highlight=False, soft_wrap=True)
+    console.print(f"pack SHA-256 (without its digest line) {stated}; audit head "
+                  f"{data.audit_head.hash}", highlight=False, soft_wrap=True)
+    if pdf is not None:
+        digest = hashlib.sha256(pdf.read_bytes()).hexdigest()
+        console.print(f"PDF {pdf}: {pages} pages, SHA-256 {digest}", highlight=False,
+                      soft_wrap=True)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import typer
 
 from pantau import __version__
+from pantau.cli.agreements import app as agreements_app
 from pantau.cli.alerts import alerts
+from pantau.cli.audit import app as audit_app
 from pantau.cli.decode import decode
 from pantau.cli.demo import demo
 from pantau.cli.detect import detect
@@ -14,6 +16,7 @@ from pantau.cli.ingest import ingest
 from pantau.cli.presence import presence
 from pantau.cli.query import events, stats, track, vessels
 from pantau.cli.serve import serve
+from pantau.cli.share import app as share_app
 from pantau.cli.simulate import simulate
 from pantau.cli.users import app as users_app
 
@@ -38,6 +41,9 @@ app.command()(simulate)
 app.command()(serve)
 app.add_typer(users_app, name="users")
 app.add_typer(incidents_app, name="incidents")
+app.add_typer(agreements_app, name="agreements")
+app.add_typer(share_app, name="share")
+app.add_typer(audit_app, name="audit")
 
 
 @app.command()

@@ -1,4 +1,5 @@
-"""`pantau users add|list|token|revoke`: who may use the API, in which role.
+"""`pantau users add|list|token|revoke|password`: who may use the API and the web page,
+in which role.
 
 A new token is printed once, on the last line of the output, so that a script can take
 it with `tail -n 1`; pantau keeps only its digest and cannot show it again.
@@ -15,6 +16,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from pantau.api import sessions
 from pantau.api import users as accounts
 from pantau.cli._console import console, user_errors
 from pantau.cli.ingest import DATA_DIR
@@ -102,7 +104,23 @@ def revoke(
     name: Annotated[str, NAME],
     data_dir: Annotated[Path, DATA_DIR] = Path("pantau-data"),
 ) -> None:
-    """Revoke every API token of a user (at once: the next request with one gets 401)."""
+    """Revoke every API token of a user and end their web sessions (at once: the next
+    request with one gets 401)."""
     with user_errors(), EmbeddedStore(data_dir) as store:
         n = accounts.revoke_tokens(store, name)
-    typer.echo(f"revoked {n} token(s) of {name}")
+        ended = sessions.end_sessions(store, name)
+    typer.echo(f"revoked {n} token(s) of {name} and ended {ended} web session(s)")
+
+
+@app.command()
+def password(
+    name: Annotated[str, NAME],
+    data_dir: Annotated[Path, DATA_DIR] = Path("pantau-data"),
+) -> None:
+    """Set a user's password for the web page, read from stdin (one line); ends the
+    user's web sessions."""
+    with user_errors():
+        new = _read_password()
+        with EmbeddedStore(data_dir) as store:
+            ended = accounts.set_password(store, name, new)
+    typer.echo(f"new password for {name}; ended {ended} web session(s)")

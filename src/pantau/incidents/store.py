@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterable, Sequence
+from dataclasses import fields
 from datetime import datetime
 from typing import Any
 
@@ -35,7 +36,7 @@ from pantau.incidents.lifecycle import (
     incident_id_for,
     replay,
 )
-from pantau.incidents.rules import Rule
+from pantau.incidents.rules import DEFAULT_RULES, Rule, parse_rules
 from pantau.pipeline import config
 from pantau.store.base import Store
 from pantau.zones import ZoneIndex
@@ -78,8 +79,23 @@ def sync_alerts(store: Store, rules: Sequence[Rule], now: datetime) -> int:
     events = store.select("events")
     if not events.num_rows:
         return 0
-    found = raise_alerts(events.to_pylist(), rules, lookup_of(store))
-    kept = {r["alert_id"]: r for r in store.select("alerts").to_pylist()}
+    return len(keep_alerts(store, raise_alerts(events.to_pylist(), rules, lookup_of(store)),
+                           now))
+
+
+def keep_alerts(store: Store, found: Sequence[Alert], now: datetime) -> list[dict[str, Any]]:
+    """Store these alerts: new ones raised ``now``, ones kept already updated with what
+    they keep (acknowledgement, incident). Returns the rows written: the alerts that are
+    new or changed, as kept."""
+    if not found:
+        return []
+    ids = {a.alert_id for a in found}
+    if len(ids) > 50:  # one read of the table beats many lookups
+        kept = {r["alert_id"]: r for r in store.select("alerts").to_pylist()
+                if r["alert_id"] in ids}
+    else:  # a live batch's few: by key, not the whole table every half second
+        kept = {r["alert_id"]: r for a in ids
+                for r in store.select("alerts", {"alert_id": a}, limit=1).to_pylist()}
     rows: list[dict[str, Any]] = []
     for a in found:
         row = _alert_row(a)
@@ -87,10 +103,45 @@ def sync_alerts(store: Store, rules: Sequence[Rule], now: datetime) -> int:
         if old is not None and _same(old, row):
             continue
         rows.append(row | ({k: old[k] for k in KEPT} if old is not None
-                           else {"raised_at": now}))
-    if not rows:
-        return 0
-    return store.upsert("alerts", pa.Table.from_pylist(rows, schema=_alerts_schema(store)))
+                           else dict.fromkeys(KEPT) | {"raised_at": now}))
+    if rows:
+        store.upsert("alerts", pa.Table.from_pylist(rows, schema=_alerts_schema(store)))
+    return rows
+
+
+# -- alert rules --------------------------------------------------------------------------
+
+#: where the rules in force are kept: configs of this kind and name, a version per change
+RULES_KIND, RULES_NAME = "alert_rules", "rules"
+
+
+def active_rules(store: Store) -> tuple[Rule, ...]:
+    """The rules last kept with :func:`put_rules`, else the reference case's."""
+    text = store.get_config(RULES_KIND, RULES_NAME)
+    if text is None:
+        return DEFAULT_RULES
+    return parse_rules(json.loads(text), "stored alert rules")
+
+
+def put_rules(store: Store, rules: Sequence[Rule]) -> int:
+    """Keep these rules as the ones in force; returns their version (unchanged when they
+    are the same as the last)."""
+    return store.put_config(RULES_KIND, RULES_NAME, rules_json(rules))
+
+
+def rules_json(rules: Sequence[Rule]) -> str:
+    """Rules as the rules file holds them (what :func:`parse_rules` reads), keys in field
+    order, conditions left out where a rule has none."""
+    out = []
+    for r in rules:
+        item: dict[str, Any] = {}
+        for f in fields(Rule):
+            value = getattr(r, f.name)
+            if value is None or (f.name == "description" and not value):
+                continue
+            item[f.name] = list(value) if isinstance(value, tuple) else value
+        out.append(item)
+    return json.dumps({"rules": out}, indent=1)
 
 
 def _alerts_schema(store: Store) -> pa.Schema:

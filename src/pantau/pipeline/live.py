@@ -9,6 +9,14 @@ SIGKILL) finds every batch that was done intact, finishes one that died while co
 and discards one that died before; the segment and detector state always match the last
 committed batch, since they are written before the run can be marked committing.
 
+Each batch's events are judged by the alert rules in force, and the alerts they raise are
+kept with them (see :func:`pantau.incidents.store.keep_alerts`) and handed on for the live
+stream. The rules and the watchlist in force are read again before a batch whenever a new
+version of either has been stored (`PUT /api/rules`, `PUT /api/watchlist`); the zones are
+not: the detectors' state (who is inside which zone) and the geography were built for the
+zones the service started with, and a new version takes effect at the next start (the
+live status says when one is waiting).
+
 Not thread-safe: one worker thread calls :meth:`LivePipeline.step`.
 """
 
@@ -19,12 +27,16 @@ import uuid
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from pantau.decode import DecodedBatch, Decoder
 from pantau.detect import Context, Event, Runner, Vessels, events_table, frame_from_table
+from pantau.incidents import Lookup, Rule, raise_alerts
+from pantau.incidents.store import RULES_KIND, RULES_NAME, active_rules, keep_alerts
+from pantau.pipeline import config
 from pantau.pipeline.enrich import Geography, enrich
 from pantau.pipeline.ingest import DETECT_DIR, load_segments, save_segments
 from pantau.pipeline.rejects import RejectSink
@@ -51,6 +63,7 @@ class LiveStats:
     dropped: int = 0  # set aside by cleaning
     late: int = 0  # archived, but older than what detection had already seen
     events: int = 0
+    alerts: int = 0  # new or changed
     last_commit_s: float = 0.0  # wall seconds of the last step
     by_kind: dict[str, int] = field(default_factory=dict)
 
@@ -64,6 +77,7 @@ class LiveStep:
     events: list[Event]
     positions: int
     rejected: int
+    alerts: list[dict[str, Any]] = field(default_factory=list)  # new or changed, as kept
 
 
 class LivePipeline:
@@ -84,6 +98,9 @@ class LivePipeline:
             ports=geography.ports))
         self.runner.load(self.data_dir / "state" / DETECT_DIR)
         self.stats = LiveStats()
+        self.versions = config_versions(store)  # of the zones, watchlist and rules in use
+        self.pending_zones: tuple[str, int] | None = None  # stored, for the next start
+        self.rules: tuple[Rule, ...] = active_rules(store)
         warm_up(geography, self.runner.ctx)
 
     def reopen(self) -> LivePipeline:
@@ -91,7 +108,27 @@ class LivePipeline:
         again = LivePipeline(self.data_dir, self.store, self.geo, self.runner.ctx.zones,
                              self.watchlist)
         again.stats = self.stats
+        again.versions, again.rules = dict(self.versions), self.rules
+        again.pending_zones = self.pending_zones
         return again
+
+    def reload_config(self) -> list[str]:
+        """Take up a watchlist or rules stored since the last batch; returns what changed,
+        as log lines. Zones wait for a restart (see the module's docstring)."""
+        now = config_versions(self.store)
+        notes: list[str] = []
+        if now["watchlist"] != self.versions["watchlist"]:
+            self.watchlist = config.watchlist_table(config.use_watchlist(self.store, None))
+            notes.append(f"watchlist {_named(now['watchlist'])} in force")
+        if now["rules"] != self.versions["rules"]:
+            self.rules = active_rules(self.store)
+            notes.append(f"alert rules {_named(now['rules'])} in force")
+        if now["zones"] != self.versions["zones"] and now["zones"] != self.pending_zones:
+            notes.append(f"zones {_named(now['zones'])} stored; they take effect when the "
+                         "service restarts")
+        self.pending_zones = now["zones"] if now["zones"] != self.versions["zones"] else None
+        self.versions = now | {"zones": self.versions["zones"]}
+        return notes
 
     def step(self, batches: list[DecodedBatch], arrived_at: datetime | None = None
              ) -> LiveStep:
@@ -128,6 +165,9 @@ class LivePipeline:
         self.store.upsert("vessel_history",
                           history.filter(pc.is_valid(history["changed_at"])))
         self.store.upsert("events", events_table(found.events))
+        lookup = Lookup(self.runner.ctx.vessels, self.runner.ctx.zones, self.geo.zones)
+        alerts = keep_alerts(self.store, raise_alerts(found.events, self.rules, lookup),
+                             datetime.now(UTC))
         save_segments(self.data_dir, enriched.state)
         self.runner.save(self.data_dir / "state" / DETECT_DIR)
         self.runs.committing_new(run, {"positions": enriched.positions.num_rows,
@@ -136,9 +176,10 @@ class LivePipeline:
         self.segments, self.vessels = enriched.state, vessels
         self._count(enriched.positions.num_rows, statics.num_rows, rejects.num_rows,
                     enriched.dropped.num_rows, found.late, found.events)
+        self.stats.alerts += len(alerts)
         self.stats.last_commit_s = time.perf_counter() - started
         return LiveStep(self.stats.batches, latest_positions(enriched.positions), found.events,
-                        enriched.positions.num_rows, rejects.num_rows)
+                        enriched.positions.num_rows, rejects.num_rows, alerts)
 
     def _count(self, positions: int, statics: int, rejected: int, dropped: int, late: int,
                events: list[Event]) -> None:
@@ -152,6 +193,28 @@ class LivePipeline:
         s.events += len(events)
         for e in events:
             s.by_kind[e.kind] = s.by_kind.get(e.kind, 0) + 1
+
+
+def config_versions(store: Store) -> dict[str, tuple[str, int] | None]:
+    """(name, version) of the zones, watchlist and alert rules the store has in force;
+    None where it has none (the reference zones, no watchlist, the default rules)."""
+    out: dict[str, tuple[str, int] | None] = {}
+    for what in ("zones", "watchlist"):
+        name = store.get_config(config.ACTIVE, what)
+        out[what] = None if name is None else (name, _latest(store, what, name))
+    has_rules = store.count("configs", {"kind": RULES_KIND, "name": RULES_NAME})
+    out["rules"] = (RULES_NAME, _latest(store, RULES_KIND, RULES_NAME)) if has_rules else None
+    return out
+
+
+def _latest(store: Store, kind: str, name: str) -> int:
+    found = store.select("configs", {"kind": kind, "name": name}, order_by="version desc",
+                         limit=1)
+    return int(found["version"][0].as_py()) if found.num_rows else 0
+
+
+def _named(version: tuple[str, int] | None) -> str:
+    return "(the default)" if version is None else f"{version[0]} v{version[1]}"
 
 
 LATEST_COLUMNS = ("mmsi", "received_at", "lon", "lat", "speed", "course", "heading",

@@ -76,10 +76,12 @@ def format_at(at: datetime) -> str:
 def canonical_json(value: object) -> str:
     """Sorted keys, no whitespace, UTF-8 as is, no NaN: the text that is hashed."""
     try:
-        return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+        text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
                           allow_nan=False)
-    except (TypeError, ValueError) as e:
+        text.encode("utf-8")  # a lone surrogate has no UTF-8 form, so no hash
+    except (TypeError, ValueError) as e:  # UnicodeEncodeError is a ValueError
         raise AuditError(f"audit entry is not plain JSON: {e}") from None
+    return text
 
 
 def entry_hash(seq: int, at: datetime, actor: str, action: str, agreement_id: str | None,
@@ -241,9 +243,9 @@ def _check(obj: object, prev_hash: str | None, prev_seq: int | None, first: bool
         return None, MALFORMED, obj.problem
     try:
         e = parse_entry(obj)
+        h = entry_hash(e.seq, e.at, e.actor, e.action, e.agreement_id, e.entry, e.prev_hash)
     except AuditError as err:
         return None, MALFORMED, str(err)
-    h = entry_hash(e.seq, e.at, e.actor, e.action, e.agreement_id, e.entry, e.prev_hash)
     if h != e.hash:
         return None, HASH_MISMATCH, f"hash {e.hash[:16]}…, content hashes to {h[:16]}…"
     if prev_hash is not None and e.prev_hash != prev_hash:

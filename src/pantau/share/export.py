@@ -100,26 +100,36 @@ def records_of(release: Release) -> dict[str, Any]:
     return out
 
 
-def release_to(store: Store, archive: PositionArchive, agreement_id: str, fmt: str,
-               render: Callable[[Release, str], bytes], actor: str,
-               since: datetime | None = None, until: datetime | None = None,
-               now: datetime | None = None, destination: str | None = None,
-               zones: ZoneSet | None = None) -> Outcome:
-    """Decide and render one release, and audit it (or its denial)."""
+@dataclass(frozen=True)
+class Prepared:
+    """A release decided and rendered, not yet audited (nor handed over)."""
+
+    release: Release
+    content: bytes
+    content_sha256: str
+    fmt: str
+    now: datetime
+
+
+def prepare_release(store: Store, archive: PositionArchive, agreement_id: str, fmt: str,
+                    render: Callable[[Release, str], bytes], actor: str,
+                    since: datetime | None = None, until: datetime | None = None,
+                    now: datetime | None = None, destination: str | None = None,
+                    zones: ZoneSet | None = None) -> Prepared:
+    """Decide and render one release; an agreement not in force is refused here, and the
+    refusal audited."""
     now = now or datetime.now(UTC)
     if since is not None and until is not None and since >= until:
         raise PantauError(f"--since {since.isoformat()} is not before --until "
                           f"{until.isoformat()}")
     agreement = registry.load(store, agreement_id)
     partners = registry.partners(store)
-    window = {"since": since.isoformat() if since else None,
-              "until": until.isoformat() if until else None}
     if not agreement.in_force_at(now):
         status = agreement.status_at(now)
         audit.append(store, actor, "deny", agreement_id, {
             "agreement_version": agreement.version, "policy_version": policy_version(agreement),
             "format": fmt, "outcome": "denied", "reason": NOT_IN_FORCE, "status": status,
-            "destination": destination, **window}, at=now)
+            "destination": destination, **_window(since, until)}, at=now)
         raise ShareRefused(f"agreement {agreement_id!r} is not in force now ({status}): "
                            "nothing released, nothing written; the attempt is in the audit log")
     holdings = gather(store, archive, agreement, since, until)
@@ -127,22 +137,48 @@ def release_to(store: Store, archive: PositionArchive, agreement_id: str, fmt: s
                      holdings, zones if zones is not None else load_zoneset(store), now,
                      since, until)
     content = render(release, fmt)
-    sha = hashlib.sha256(content).hexdigest()
+    return Prepared(release, content, hashlib.sha256(content).hexdigest(), fmt, now)
+
+
+def _window(since: datetime | None, until: datetime | None) -> dict[str, str | None]:
+    return {"since": since.isoformat() if since else None,
+            "until": until.isoformat() if until else None}
+
+
+def record_release(store: Store, prepared: Prepared, actor: str,
+                   destination: str | None = None) -> Outcome:
+    """Audit a release that was handed over (or is about to be written)."""
+    release, fmt, now = prepared.release, prepared.fmt, prepared.now
+    agreement = release.agreement
     counts = release.counts()
-    entry = audit.append(store, actor, "release", agreement_id, {
+    window = _window(release.since, release.until)
+    records = records_of(release)
+    entry = audit.append(store, actor, "release", agreement.agreement_id, {
         "agreement_version": agreement.version, "policy_version": release.policy_version,
         "format": fmt, "outcome": "released", "reason": "", "counts": counts,
-        "denied": release.denied, "records": records_of(release), "content_sha256": sha,
-        "destination": destination, **window}, at=now)
+        "denied": release.denied, "records": records,
+        "content_sha256": prepared.content_sha256, "destination": destination, **window},
+        at=now)
     manifest = {
-        "agreement_id": agreement_id, "agreement_version": agreement.version,
+        "agreement_id": agreement.agreement_id, "agreement_version": agreement.version,
         "title": agreement.title, "partners": list(release.releasable_to),
         "policy_version": release.policy_version, "format": fmt,
         "released_at": now.isoformat().replace("+00:00", "Z"), **window,
-        "counts": counts, "denied": release.denied, "content_sha256": sha,
-        "content_bytes": len(content), "records": records_of(release),
-        "audit": {"seq": entry.seq, "hash": entry.hash}}
-    return Outcome(release, content, sha, entry, manifest)
+        "counts": counts, "denied": release.denied,
+        "content_sha256": prepared.content_sha256, "content_bytes": len(prepared.content),
+        "records": records, "audit": {"seq": entry.seq, "hash": entry.hash}}
+    return Outcome(release, prepared.content, prepared.content_sha256, entry, manifest)
+
+
+def release_to(store: Store, archive: PositionArchive, agreement_id: str, fmt: str,
+               render: Callable[[Release, str], bytes], actor: str,
+               since: datetime | None = None, until: datetime | None = None,
+               now: datetime | None = None, destination: str | None = None,
+               zones: ZoneSet | None = None) -> Outcome:
+    """Decide, render and audit one release (or its refusal)."""
+    prepared = prepare_release(store, archive, agreement_id, fmt, render, actor, since,
+                               until, now, destination, zones)
+    return record_release(store, prepared, actor, destination)
 
 
 def manifest_path(out: Path) -> Path:

@@ -32,6 +32,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from pantau.errors import PantauError
 from pantau.incidents.lifecycle import Incident
 from pantau.schema import RELEASE_TABLES
 from pantau.share.model import Agreement, Partner
@@ -112,10 +113,23 @@ def degrade(lon: np.ndarray, lat: np.ndarray, precision_m: float
     return np.round(lon_r, 7), np.round(lat_r, 7)
 
 
+class PolicyError(PantauError):
+    """An agreement the policy cannot apply to the data (a zone the data lacks)."""
+
+
 @lru_cache(maxsize=16)
 def _zone_index(zones: ZoneSet, names: tuple[str, ...]) -> ZoneIndex:
     # building an index over a detailed EEZ takes a second; agreements share their zones
     return ZoneIndex.build(zones.select(list(names)))
+
+
+def _index_for(agreement: Agreement, zones: ZoneSet) -> ZoneIndex:
+    missing = [z for z in agreement.share.zones if z not in zones]
+    if missing:
+        raise PolicyError(f"agreement {agreement.agreement_id!r} shares zone(s) "
+                          f"{', '.join(repr(z) for z in missing)}, not among the zones this "
+                          "data directory uses; re-import the agreement with zones it has")
+    return _zone_index(zones, agreement.share.zones)
 
 
 class _Judge:
@@ -126,7 +140,7 @@ class _Judge:
         self.agreement = agreement
         self.terms = agreement.share
         self.holdings = holdings
-        self.index = _zone_index(zones, self.terms.zones)
+        self.index = _index_for(agreement, zones)
         self.released_at = released_at
         self.cutoff_us = _us(released_at) - int(self.terms.delay_minutes * 60e6)
         self.periods = [(_us(a), _us(b) if b is not None else np.iinfo(np.int64).max)

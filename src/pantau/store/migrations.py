@@ -62,6 +62,18 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         """CREATE TABLE "incident_log" ("incident_id" TEXT, "seq" BIGINT, "at" TIMESTAMPTZ,
         "actor" TEXT, "action" TEXT, "detail" TEXT, PRIMARY KEY ("incident_id", "seq"))""",
     ),
+    # 5: web sessions (the operations picture signs in with a password); only a digest of
+    # the session id is kept, as for tokens
+    (
+        """CREATE TABLE "sessions" ("digest" TEXT, "user_name" TEXT, "created_at" TIMESTAMPTZ,
+        "last_seen_at" TIMESTAMPTZ, PRIMARY KEY ("digest"))""",
+    ),
+    # 6: partner API keys, each scoped to one agreement; only digests are kept
+    (
+        """CREATE TABLE "partner_keys" ("key_id" TEXT, "agreement_id" TEXT, "label" TEXT,
+        "digest" TEXT, "created_at" TIMESTAMPTZ, "created_by" TEXT, "revoked_at" TIMESTAMPTZ,
+        PRIMARY KEY ("key_id"))""",
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -12,16 +12,17 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
 from pantau.api.access import DataAccess
 from pantau.api.auth import READERS, require
-from pantau.api.params import Page
+from pantau.api.params import IsoTime, Page
+from pantau.api.routes._errors import AUTHENTICATED, errors
 from pantau.api.routes._rows import jsonable
 from pantau.api.routes._write import LimitedRoute, writer
 from pantau.api.users import User
-from pantau.incidents import DEFAULT_RULES, SEVERITIES, Rule
-from pantau.incidents.store import NotFoundError, acknowledge, sync_alerts
+from pantau.incidents import SEVERITIES, Rule
+from pantau.incidents.store import NotFoundError, acknowledge, active_rules, sync_alerts
 from pantau.store.embedded import EmbeddedStore
 
 Severity = StrEnum("Severity", {s: s for s in SEVERITIES})  # type: ignore[misc]
@@ -37,7 +38,7 @@ class AlertQuery(Page):
         Severity("low")
     acknowledged: Annotated[bool | None, Field(
         description="Only acknowledged (true) or unacknowledged (false) alerts.")] = None
-    since: Annotated[AwareDatetime | None, Field(
+    since: Annotated[IsoTime | None, Field(
         description="Alerts whose event started at or after this time (ISO 8601 with a "
         "zone).")] = None
 
@@ -46,9 +47,11 @@ def alert_json(row: dict[str, Any]) -> dict[str, Any]:
     return {k: jsonable(v) for k, v in row.items()}
 
 
-def build(access: DataAccess, reader: Any, rules: tuple[Rule, ...] = DEFAULT_RULES
+def build(access: DataAccess, reader: Any, rules: tuple[Rule, ...] | None = None
           ) -> APIRouter:
-    router = APIRouter(prefix="/api/alerts", tags=["alerts"], route_class=LimitedRoute)
+    """``rules``: the alert rules; by default those in force in the store."""
+    router = APIRouter(prefix="/api/alerts", tags=["alerts"], route_class=LimitedRoute,
+                       responses=AUTHENTICATED | errors(413))
     store = writer(access)
     Store = Annotated[EmbeddedStore, Depends(store)]
     # listing writes new alerts, so readers authenticate on the same writable store
@@ -58,7 +61,7 @@ def build(access: DataAccess, reader: Any, rules: tuple[Rule, ...] = DEFAULT_RUL
     @router.get("", summary="Alerts, most severe then newest first")
     def list_alerts(q: Annotated[AlertQuery, Query()], db: Store, _: Reader
                     ) -> dict[str, Any]:
-        sync_alerts(db, rules, datetime.now(UTC))
+        sync_alerts(db, rules or active_rules(db), datetime.now(UTC))
         where: dict[str, object] = {}
         if q.since is not None:
             where["start"] = (">=", q.since)
@@ -72,9 +75,10 @@ def build(access: DataAccess, reader: Any, rules: tuple[Rule, ...] = DEFAULT_RUL
         return {"total": len(found), "limit": q.limit, "offset": q.offset,
                 "items": [alert_json(r) for r in found[q.offset:q.offset + q.limit]]}
 
-    @router.post("/{alert_id}/ack", summary="Acknowledge an alert (the first one stands)")
+    @router.post("/{alert_id}/ack", summary="Acknowledge an alert (the first one stands)",
+                 responses=errors(404))
     def ack(alert_id: ALERT_ID, db: Store, user: Acker) -> dict[str, Any]:
-        sync_alerts(db, rules, datetime.now(UTC))
+        sync_alerts(db, rules or active_rules(db), datetime.now(UTC))
         try:
             return alert_json(acknowledge(db, alert_id, user.name, datetime.now(UTC)))
         except NotFoundError as e:

@@ -13,6 +13,7 @@ from pydantic import Field
 
 from pantau.api.access import DataAccess
 from pantau.api.params import BBoxFilter, Page, TimeRange
+from pantau.api.routes._errors import AUTHENTICATED
 from pantau.api.routes._rows import rows
 from pantau.api.users import User
 from pantau.detect import KINDS
@@ -31,7 +32,7 @@ class EventQuery(Page, TimeRange, BBoxFilter):
 
 
 def build(access: DataAccess, reader: Any) -> APIRouter:
-    router = APIRouter(prefix="/api/events", tags=["events"])
+    router = APIRouter(prefix="/api/events", tags=["events"], responses=AUTHENTICATED)
 
     @router.get("", summary="Behaviour events, newest first; since/until select events "
                 "overlapping the range")

@@ -10,10 +10,11 @@ from fastapi.responses import JSONResponse
 
 from pantau import __version__
 from pantau.api.access import DataAccess, StoreUnavailable
+from pantau.api.routes._errors import errors
 
 
 def build(access: DataAccess) -> APIRouter:
-    router = APIRouter(prefix="/api/health", tags=["health"])
+    router = APIRouter(prefix="/api/health", tags=["health"], responses=errors(503))
 
     @router.get("", summary="Liveness and store readiness (no token needed)")
     def health() -> Any:

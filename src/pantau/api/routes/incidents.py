@@ -15,16 +15,17 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response
-from pydantic import AwareDatetime, Field, model_validator
+from pydantic import Field, model_validator
 
 from pantau.api.access import DataAccess
 from pantau.api.auth import READERS, require
-from pantau.api.params import Page, Strict
+from pantau.api.params import IsoTime, Page, Strict
+from pantau.api.routes._errors import AUTHENTICATED, errors
 from pantau.api.routes._rows import rows
 from pantau.api.routes._write import LimitedRoute, writer
 from pantau.api.routes.alerts import Severity
 from pantau.api.users import User, get_user
-from pantau.incidents import DEFAULT_RULES, Rule
+from pantau.incidents import Rule
 from pantau.incidents import lifecycle as lc
 from pantau.incidents import store as kept
 from pantau.store.base import Store as AnyStore
@@ -93,8 +94,8 @@ class VesselBody(Strict):
 
 
 class EvidenceBody(Strict):
-    since: AwareDatetime
-    until: AwareDatetime
+    since: IsoTime
+    until: IsoTime
     mmsis: Annotated[list[MMSI], Field(min_length=1, max_length=100)]
 
     @model_validator(mode="after")
@@ -125,9 +126,12 @@ def _answers() -> Iterator[None]:
         raise HTTPException(409, str(e)) from None
 
 
-def build(access: DataAccess, reader: Any, rules: tuple[Rule, ...] = DEFAULT_RULES
+def build(access: DataAccess, reader: Any, rules: tuple[Rule, ...] | None = None
           ) -> APIRouter:
-    router = APIRouter(prefix="/api/incidents", tags=["incidents"], route_class=LimitedRoute)
+    """``rules``: the alert rules; by default those in force in the store."""
+    router = APIRouter(prefix="/api/incidents", tags=["incidents"], route_class=LimitedRoute,
+                       responses=AUTHENTICATED | errors(413))
+    missing, refused = errors(404), errors(404, 409)
     store = writer(access)
     Reading = Annotated[EmbeddedStore, Depends(access.store)]
     Writing = Annotated[EmbeddedStore, Depends(store)]
@@ -136,7 +140,7 @@ def build(access: DataAccess, reader: Any, rules: tuple[Rule, ...] = DEFAULT_RUL
     Runner = Annotated[User, Depends(require(RUNNERS, store))]
 
     @router.post("", summary="Open an incident from alerts (the same alerts give the same "
-                 "incident) or by hand", status_code=201)
+                 "incident) or by hand", status_code=201, responses=refused)
     def open_incident(body: NewIncident, db: Writing, user: Contributor, response: Response
                       ) -> dict[str, Any]:
         now = datetime.now(UTC)
@@ -145,7 +149,7 @@ def build(access: DataAccess, reader: Any, rules: tuple[Rule, ...] = DEFAULT_RUL
                 assert body.title is not None and body.severity is not None
                 return incident_json(kept.open_by_hand(db, body.title, body.severity.value,
                                                        user.name, now))
-            kept.sync_alerts(db, rules, now)
+            kept.sync_alerts(db, rules or kept.active_rules(db), now)
             incident, opened = kept.open_from_alerts(db, body.alert_ids, user.name, now,
                                                      body.title)
         if not opened:
@@ -159,8 +163,8 @@ def build(access: DataAccess, reader: Any, rules: tuple[Rule, ...] = DEFAULT_RUL
         return {"total": len(found), "limit": q.limit, "offset": q.offset,
                 "items": [incident_json(i) for i in found[q.offset:q.offset + q.limit]]}
 
-    @router.get("/{incident_id}", summary="One incident with its log, linked events, "
-                "vessels and alerts")
+    @router.get("/{incident_id}", responses=missing, summary="One incident with its log, "
+                "linked events, vessels and alerts")
     def get_incident(incident_id: INCIDENT_ID, db: Reading, _: Reader) -> dict[str, Any]:
         with _answers():
             incident = kept.get_incident(db, incident_id)
@@ -179,25 +183,27 @@ def build(access: DataAccess, reader: Any, rules: tuple[Rule, ...] = DEFAULT_RUL
                                           datetime.now(UTC))
         return incident_json(incident) | {"logged": _log_json(entry)}
 
-    @router.post("/{incident_id}/assign", summary="Assign to a user, or unassign (null)")
+    @router.post("/{incident_id}/assign", responses=refused,
+                 summary="Assign to a user, or unassign (null)")
     def assign(incident_id: INCIDENT_ID, body: AssignBody, db: Writing, user: Runner
                ) -> dict[str, Any]:
         if body.assignee is not None and get_user(db, body.assignee) is None:
             raise HTTPException(404, f"no user {body.assignee!r}")
         return _change(db, incident_id, lc.Assign(body.assignee), user)
 
-    @router.post("/{incident_id}/status", summary="Move through new, triaged, responding, "
-                 "closed (409 for a transition not allowed)")
+    @router.post("/{incident_id}/status", responses=refused,
+                 summary="Move through new, triaged, responding, closed (409 for a "
+                 "transition not allowed)")
     def set_status(incident_id: INCIDENT_ID, body: StatusBody, db: Writing, user: Runner
                    ) -> dict[str, Any]:
         return _change(db, incident_id, lc.SetStatus(body.status.value), user)
 
-    @router.post("/{incident_id}/notes", summary="Add a note")
+    @router.post("/{incident_id}/notes", responses=refused, summary="Add a note")
     def add_note(incident_id: INCIDENT_ID, body: NoteBody, db: Writing, user: Contributor
                  ) -> dict[str, Any]:
         return _change(db, incident_id, lc.AddNote(body.text), user)
 
-    @router.post("/{incident_id}/events", summary="Link a stored event")
+    @router.post("/{incident_id}/events", responses=refused, summary="Link a stored event")
     def link_event(incident_id: INCIDENT_ID, body: EventBody, db: Writing,
                    user: Contributor) -> dict[str, Any]:
         with _answers():  # the incident's 404 comes before the event's
@@ -206,13 +212,14 @@ def build(access: DataAccess, reader: Any, rules: tuple[Rule, ...] = DEFAULT_RUL
             raise HTTPException(404, f"no event {body.event_id!r}")
         return _change(db, incident_id, lc.LinkEvent(body.event_id), user)
 
-    @router.post("/{incident_id}/vessels", summary="Link a vessel by MMSI")
+    @router.post("/{incident_id}/vessels", responses=refused, summary="Link a vessel by MMSI")
     def link_vessel(incident_id: INCIDENT_ID, body: VesselBody, db: Writing,
                     user: Contributor) -> dict[str, Any]:
         return _change(db, incident_id, lc.LinkVessel(body.mmsi), user)
 
-    @router.post("/{incident_id}/evidence", summary="Attach positions as evidence: the "
-                 "vessels' tracks over [since, until)")
+    @router.post("/{incident_id}/evidence", responses=refused,
+                 summary="Attach positions as evidence: the vessels' tracks over "
+                 "[since, until)")
     def attach_evidence(incident_id: INCIDENT_ID, body: EvidenceBody, db: Writing,
                         user: Contributor) -> dict[str, Any]:
         action = lc.AttachEvidence(body.since.astimezone(UTC), body.until.astimezone(UTC),

@@ -12,6 +12,7 @@ from pydantic import Field
 from pantau.analytics.archive_presence import archive_presence
 from pantau.api.access import DataAccess
 from pantau.api.params import TimeRange
+from pantau.api.routes._errors import AUTHENTICATED, errors
 from pantau.api.routes._rows import rows
 from pantau.api.routes.vessels import Category
 from pantau.api.users import User
@@ -30,7 +31,8 @@ class PresenceQuery(TimeRange):
 
 
 def build(access: DataAccess, reader: Any) -> APIRouter:
-    router = APIRouter(prefix="/api/presence", tags=["presence"])
+    router = APIRouter(prefix="/api/presence", tags=["presence"],
+                       responses=AUTHENTICATED | errors(400))
 
     @router.get("", summary="Presence per period in a zone, with the rule")
     def get_presence(q: Annotated[PresenceQuery, Query()],

@@ -6,14 +6,14 @@ identity and history, and its track from the archive."""
 from enum import StrEnum
 from typing import Annotated, Any
 
-import numpy as np
-import pyarrow as pa
 import pyarrow.compute as pc
-from fastapi import APIRouter, Depends, HTTPException, Path, Query
-from pydantic import Field
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response
+from pydantic import AwareDatetime, BaseModel, Field
 
 from pantau.api.access import DataAccess
 from pantau.api.params import BBoxFilter, Page, TimeRange
+from pantau.api.routes._errors import AUTHENTICATED, errors
+from pantau.api.routes._picture import Filters, PictureCache
 from pantau.api.routes._rows import rows
 from pantau.api.users import User
 from pantau.registry import CATEGORIES
@@ -38,6 +38,36 @@ class VesselQuery(Page, BBoxFilter):
         = None
 
 
+class Vessel(BaseModel):
+    """A vessel of the current picture (the registry's identity and the last archived
+    position); null where unknown."""
+
+    mmsi: int
+    shipname: str | None
+    callsign: str | None
+    imo: int | None
+    ship_type: int | None
+    length_m: int | None
+    beam_m: int | None
+    flag: str | None
+    mmsi_kind: str | None
+    category: str | None
+    category_basis: str | None
+    first_seen: AwareDatetime | None
+    last_seen: AwareDatetime | None
+    lon: float | None
+    lat: float | None
+    last_position_at: AwareDatetime | None
+    zones: list[str] | None
+
+
+class VesselPage(BaseModel):
+    total: Annotated[int, Field(description="Vessels that pass the filters.")]
+    limit: int
+    offset: int
+    items: list[Vessel]
+
+
 class TrackQuery(TimeRange):
     limit: Annotated[int, Field(ge=1, le=MAX_TRACK, description="At most this many.")] \
         = 10_000
@@ -45,34 +75,24 @@ class TrackQuery(TimeRange):
 
 
 def build(access: DataAccess, reader: Any) -> APIRouter:
-    router = APIRouter(prefix="/api/vessels", tags=["vessels"])
+    router = APIRouter(prefix="/api/vessels", tags=["vessels"], responses=AUTHENTICATED)
+    pictures = PictureCache()
     Store = Annotated[EmbeddedStore, Depends(access.store)]
     Reader = Annotated[User, Depends(reader)]
 
-    @router.get("", summary="Vessels: identity and last known position")
-    def list_vessels(q: Annotated[VesselQuery, Query()], db: Store, _: Reader
-                     ) -> dict[str, Any]:
-        where: dict[str, object] = {}
-        if q.category is not None:
-            where["category"] = q.category.value
-        if q.flag is not None:
-            where["flag"] = q.flag
-        table = db.select("vessels", where or None, order_by="mmsi").select(IDENTITY)
-        table = _with_last_position(table, access.last_positions())
-        box = q.box()
-        if box is not None:
-            inside = pc.and_(pc.and_(pc.greater_equal(table["lon"], box[0]),
-                                     pc.less_equal(table["lon"], box[2])),
-                             pc.and_(pc.greater_equal(table["lat"], box[1]),
-                                     pc.less_equal(table["lat"], box[3])))
-            table = table.filter(pc.fill_null(inside, False))
-        if q.zone is not None:
-            table = table.filter(_in_zone(table["zones"], q.zone))
-        table = table.sort_by("mmsi")
-        return {"total": table.num_rows, "limit": q.limit, "offset": q.offset,
-                "items": rows(table.slice(q.offset, q.limit))}
+    @router.get("", summary="Vessels: identity and last known position",
+                response_model=VesselPage)
+    def list_vessels(q: Annotated[VesselQuery, Query()], db: Store, _: Reader) -> Response:
+        identity = db.select("vessels", order_by="mmsi").select(IDENTITY)
+        picture = pictures.get(identity, access.last_positions())
+        found = picture.select(Filters(q.category.value if q.category else None, q.flag,
+                                       q.zone, q.box()))
+        # the items are JSON already: returned as they are, not checked against the model
+        return Response(picture.page(found, q.limit, q.offset),
+                        media_type="application/json")
 
-    @router.get("/{mmsi}", summary="One vessel: identity, identity history, last position")
+    @router.get("/{mmsi}", summary="One vessel: identity, identity history, last position",
+                responses=errors(404))
     def get_vessel(mmsi: MMSI, db: Store, _: Reader) -> dict[str, Any]:
         found = db.select("vessels", {"mmsi": mmsi}, limit=1).select(IDENTITY)
         picture = access.last_positions()
@@ -98,20 +118,3 @@ def build(access: DataAccess, reader: Any) -> APIRouter:
 
     return router
 
-
-def _with_last_position(vessels: pa.Table, last: pa.Table) -> pa.Table:
-    # Table.join cannot carry the list column `zones`: look rows up by index instead
-    at = pc.index_in(vessels["mmsi"], value_set=last["mmsi"])
-    found = last.take(at)
-    for name in last.column_names[1:]:
-        vessels = vessels.append_column(name, found[name])
-    return vessels
-
-
-def _in_zone(zones: pa.ChunkedArray, zone: str) -> pa.Array:
-    # pyarrow has no list_contains kernel: compare the flattened names and mark their rows
-    flat = zones.combine_chunks()
-    mask = np.zeros(len(flat), dtype=bool)
-    hit = pc.equal(pc.list_flatten(flat), zone).to_numpy(zero_copy_only=False)
-    mask[pc.list_parent_indices(flat).to_numpy(zero_copy_only=False)[hit]] = True
-    return pa.array(mask)
