@@ -155,8 +155,9 @@ def build(access: DataAccess, reader: Any) -> APIRouter:
         version = db.put_config("zones", chosen, json.dumps(body))
         db.put_config(config.ACTIVE, "zones", chosen)
         log.info("zones %s v%d (%d zones) kept by %s", chosen, version, len(zones), user.name)
-        note = (f"{len(zones)} zones in force; the live service takes them when it next "
-                "starts" if live else f"{len(zones)} zones in force")
+        note = (f"{len(zones)} zones kept; the live service keeps the zones it started "
+                "with and takes these when it next starts" if live
+                else f"{len(zones)} zones in force")
         return Stored(name=chosen, version=version, note=note)
 
     @router.get("/api/zones/versions", summary="Every kept version of the zones, newest "
