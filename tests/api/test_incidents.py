@@ -292,3 +292,15 @@ def test_with_live_inputs_changes_go_through_the_services_store(
         _post(env, f"/api/incidents/{made['incident_id']}/status", {"status": "triaged"})
         one = _get(env, f"/api/incidents/{made['incident_id']}")
         assert [e["action"] for e in one["log"]] == ["create", "status"]
+
+
+def test_the_evidence_pack_is_served_as_one_page(env: Env) -> None:
+    served, client = env
+    iid = _by_hand(env, "pack me")
+    _post(env, f"/api/incidents/{iid}/events", {"event_id": "t-encounter"}, role="analyst")
+    r = client.get(f"/api/incidents/{iid}/pack", headers=served.auth("watch_officer"))
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    assert "pack me" in r.text and 'id="pack-sha256"' in r.text and "t-encounter" in r.text
+    assert client.get(f"/api/incidents/{iid}/pack").status_code == 401
+    assert client.get(f"/api/incidents/{NOBODY}/pack",
+                      headers=served.auth("watch_officer")).status_code == 404

@@ -137,6 +137,12 @@ def test_an_alert_becomes_an_incident_that_is_then_run(open_page: OpenPage,
     kept = served.get(f"/api/incidents/{incident_id}")
     assert kept["status"] == "triaged" and kept["assignee"] == "officer"
     assert [e["actor"] for e in kept["log"]] == ["officer"] * 4
+    # the evidence pack opens with the session cookie, as one page
+    pack = page.locator("#evidence-pack")
+    expect(pack).to_have_attribute("href", f"/api/incidents/{incident_id}/pack")
+    origin = page.url.split("#")[0].rstrip("/")
+    answer = page.request.get(f"{origin}/api/incidents/{incident_id}/pack")
+    assert answer.ok and 'id="pack-sha256"' in answer.text()
     shot(page, "incidents")
 
 

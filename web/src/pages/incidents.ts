@@ -180,6 +180,9 @@ export function incidentsPage(openId: string | null): HTMLElement {
         id: "attach-evidence", onclick: () => void post("evidence", evidenceWindow(d),
           "Tracks attached as evidence") },
       "Attach the vessels' tracks around the linked events") : null,
+      h("p", {}, h("a", { href: `/api/incidents/${encodeURIComponent(d.incident_id)}/pack`,
+        target: "_blank", rel: "noopener", id: "evidence-pack" },
+        "Evidence pack (HTML: log, events, vessels, track map, hashes)")),
       h("details", {}, h("summary", {}, `Log (${d.log.length} changes)`),
         table(["#", "when", "who", "what", "detail"], d.log.map((l) => [String(l.seq),
           utc(l.at, true), l.actor, label(l.action), JSON.stringify(l.detail)]))));

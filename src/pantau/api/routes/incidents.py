@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response
+from fastapi.responses import HTMLResponse
 from pydantic import Field, model_validator
 
 from pantau.api.access import DataAccess
@@ -28,6 +29,7 @@ from pantau.api.users import User, get_user
 from pantau.incidents import Rule
 from pantau.incidents import lifecycle as lc
 from pantau.incidents import store as kept
+from pantau.store.archive import PositionArchive
 from pantau.store.base import Store as AnyStore
 from pantau.store.embedded import EmbeddedStore
 
@@ -175,6 +177,18 @@ def build(access: DataAccess, reader: Any, rules: tuple[Rule, ...] | None = None
         out["linked_alerts"] = [r for a in incident.alerts
                                 for r in rows(db.select("alerts", {"alert_id": a}))]
         return out
+
+    @router.get("/{incident_id}/pack", summary="The incident's evidence pack: one "
+                "self-contained HTML page (header, log, events, vessels, track map, hashes)",
+                responses=missing | {200: {"content": {"text/html": {}}}})
+    def evidence_pack(incident_id: INCIDENT_ID, db: Reading, _: Reader) -> Response:
+        from pantau.incidents import evidence as pack
+        from pantau.incidents import evidence_figures as figures
+
+        with _answers():
+            data = pack.gather(db, PositionArchive(access.data_dir), incident_id)
+        return HTMLResponse(pack.evidence_html(data, figures.map_png(data)), headers={
+            "Content-Disposition": f'inline; filename="evidence-{incident_id}.html"'})
 
     def _change(db: EmbeddedStore, incident_id: str, action: lc.Action, user: User
                 ) -> dict[str, Any]:
