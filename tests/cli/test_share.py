@@ -78,7 +78,7 @@ def test_suspend_exit_list_and_key(data: Path) -> None:
     d = ["--data-dir", str(data)]
     r = run(cli, ["agreements", "list", "--json", *d])
     assert r.exit_code == 0
-    assert {a["id"]: a["status_now"] for a in json.loads(r.output)} == {
+    assert {a["agreement_id"]: a["status_now"] for a in json.loads(r.output)} == {
         "DK-1": "in_force", "SE-1": "suspended"}
     r = run(cli, ["agreements", "key", "DK-1", "--label", "dk", *d])
     assert r.exit_code == 0 and r.output.strip().splitlines()[-1].startswith("pk_")

@@ -18,7 +18,6 @@ from pantau.cli.ingest import DATA_DIR, parse_time
 from pantau.pipeline.config import load_zoneset
 from pantau.share import registry
 from pantau.share.agreements_file import load_agreements_file, parse_agreements
-from pantau.share.model import Agreement
 from pantau.store.embedded import EmbeddedStore
 
 app = typer.Typer(help="Partners and sharing agreements.", no_args_is_help=True)
@@ -69,16 +68,6 @@ def import_(
                f"({sum(c.what != 'unchanged' for c in changes)} changed)")
 
 
-def _row(a: Agreement, now: datetime) -> dict[str, object]:
-    return {"id": a.agreement_id, "title": a.title, "partners": list(a.partners),
-            "status": a.status, "status_now": a.status_at(now), "version": a.version,
-            "signed": a.signed.isoformat(), "in_force_from": a.in_force_from.isoformat(),
-            "expires": a.expires.isoformat() if a.expires else None, "binding": a.binding,
-            "share": a.share.as_dict(), "note": a.note,
-            "history": [{"at": h.at.isoformat(), "status": h.status, "actor": h.actor,
-                         "reason": h.reason} for h in a.history]}
-
-
 @app.command("list")
 def list_(
     data_dir: Annotated[Path, DATA_DIR] = Path("pantau-data"),
@@ -89,7 +78,7 @@ def list_(
     with user_errors(), EmbeddedStore(data_dir, read_only=True) as store:
         found = registry.load_all(store)
     if as_json:
-        typer.echo(json.dumps([_row(a, now) for a in found], indent=1))
+        typer.echo(json.dumps([a.describe(now) for a in found], indent=1))
         return
     table = Table(title=f"{len(found)} agreements", title_justify="left")
     for name in ("id", "partners", "status now", "v", "in force", "expires", "shares",
@@ -115,7 +104,7 @@ def show(
     """One agreement, its terms and its status history, as JSON."""
     with user_errors(), EmbeddedStore(data_dir, read_only=True) as store:
         a = registry.load(store, agreement_id)
-    typer.echo(json.dumps(_row(a, datetime.now(UTC)), indent=1))
+    typer.echo(json.dumps(a.describe(datetime.now(UTC)), indent=1))
 
 
 def _set(agreement_id: str, status: str, data_dir: Path, actor: str | None, reason: str,

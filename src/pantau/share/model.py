@@ -117,6 +117,20 @@ class Agreement:
             periods.append((opened, end_t))
         return periods
 
+    def describe(self, now: datetime) -> dict[str, object]:
+        """Everything about the agreement, its status at ``now`` included, JSON-ready (what
+        the API and `pantau agreements list --json` show)."""
+        return {"agreement_id": self.agreement_id, "title": self.title,
+                "partners": list(self.partners), "status": self.status,
+                "status_now": self.status_at(now), "version": self.version,
+                "signed": self.signed.isoformat(),
+                "in_force_from": self.in_force_from.isoformat(),
+                "expires": self.expires.isoformat() if self.expires else None,
+                "binding": self.binding, "share": self.share.as_dict(), "note": self.note,
+                "history": [{"at": h.at.isoformat().replace("+00:00", "Z"),
+                             "status": h.status, "actor": h.actor, "reason": h.reason}
+                            for h in self.history]}
+
     def terms_dict(self) -> dict[str, object]:
         """Everything but the status history, as stored (JSON-ready)."""
         return {"title": self.title, "partners": list(self.partners),

@@ -72,13 +72,7 @@ class NewKeyBody(BaseModel):
 
 
 def agreement_json(a: Agreement, now: datetime) -> dict[str, Any]:
-    return {"agreement_id": a.agreement_id, "title": a.title, "partners": list(a.partners),
-            "status": a.status, "status_now": a.status_at(now), "version": a.version,
-            "signed": a.signed.isoformat(), "in_force_from": a.in_force_from.isoformat(),
-            "expires": a.expires.isoformat() if a.expires else None, "binding": a.binding,
-            "share": a.share.as_dict(), "note": a.note,
-            "history": [{"at": jsonable(h.at), "status": h.status, "actor": h.actor,
-                         "reason": h.reason} for h in a.history]}
+    return a.describe(now)
 
 
 def _released(outcome: Outcome, fmt: str) -> Response:
