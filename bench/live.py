@@ -183,11 +183,14 @@ def report(a: argparse.Namespace, lines: list[bytes], seconds: np.ndarray, sent:
     pos_lat: list[float] = []
     ev_lat: list[float] = []
     kinds: dict[str, int] = {}
+    alerts = 0
     for t, m in received:
         if m["type"] == "positions":
             pos_lat += [t - first[s] for item in m["items"]
                         if (s := _iso_second(item["received_at"])) in first]
-        else:
+        elif m["type"] == "alert":
+            alerts += 1
+        elif m["type"] == "event":
             e = m["event"]
             kinds[e["kind"]] = kinds.get(e["kind"], 0) + 1
             s = _iso_second(e["end"])
@@ -203,7 +206,7 @@ def report(a: argparse.Namespace, lines: list[bytes], seconds: np.ndarray, sent:
         "batches": c["batches"], "late": c["late"], "events": c["events_by_kind"],
         "failed_batches": status["failed_batches"],
         "position_latency_s": _pct(pos_lat), "event_latency_s": _pct(ev_lat),
-        "events_on_stream": kinds,
+        "events_on_stream": kinds, "alerts_on_stream": alerts,
     }
     print(json.dumps(figures, indent=2))
     lost = len(lines) - d["lines"]
