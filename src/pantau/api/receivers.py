@@ -259,15 +259,20 @@ class LiveService:
     async def _batches(self) -> None:
         assert self._intake is not None
         loop = asyncio.get_running_loop()
+        # batches start every batch_s, counted from the previous start, not from the end of
+        # its processing: a line that arrives just after a take then waits batch_s at most,
+        # not batch_s plus a batch's processing time
+        next_take = loop.time() + self.batch_s
         while True:
             stopping = self._stopping.is_set()
             if not stopping:
                 waits = [asyncio.create_task(self._intake.full.wait()),
                          asyncio.create_task(self._stopping.wait())]
-                await asyncio.wait(waits, timeout=self.batch_s,
+                await asyncio.wait(waits, timeout=max(0.0, next_take - loop.time()),
                                    return_when=asyncio.FIRST_COMPLETED)
                 for w in waits:
                     w.cancel()
+            next_take = loop.time() + self.batch_s
             pending, ended = self._intake.take()
             if pending or ended:
                 step = await loop.run_in_executor(self._worker, self._process, pending,
